@@ -1,0 +1,13 @@
+namespace Journey.Storage.Sqlite;
+
+/// <summary>Wakes live subscriptions in this process as soon as the writer commits.</summary>
+internal sealed class CommitSignal
+{
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes at the next commit. Take it before reading, so a commit during the read is not missed.</summary>
+    public Task NextCommit => Volatile.Read(ref _next).Task;
+
+    public void Pulse() =>
+        Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+}

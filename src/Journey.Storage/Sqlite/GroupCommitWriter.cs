@@ -1,0 +1,315 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Journey.Storage.Sqlite;
+
+/// <summary>
+/// The single writer of a store. Callers queue append requests; one loop drains whatever is queued
+/// into one transaction, so thousands of small concurrent appends share each fsync. Each request is
+/// checked on its own: one that fails its check fails alone and the others in the transaction commit.
+/// </summary>
+internal sealed class GroupCommitWriter : IAsyncDisposable
+{
+    private const int NoStream = -1;
+
+    private readonly SqliteConnection _connection;
+    private readonly SqliteEventStoreOptions _options;
+    private readonly CommitSignal _committed;
+    private readonly Channel<AppendRequest> _queue = Channel.CreateUnbounded<AppendRequest>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Last revision of each stream as committed (or as written by the open transaction), so that
+    // checking an expected revision costs no query. -1: the stream does not exist.
+    private readonly Dictionary<string, long> _lastRevisions = new(StringComparer.Ordinal);
+    private readonly List<AppendRequest> _batch = [];
+    private readonly List<object> _outcomes = [];
+
+    private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _lastRevision;
+    private readonly SqliteCommand _lastPosition;
+    private readonly SqliteCommand _findEvent;
+    private readonly SqliteCommand _deleteFrom;
+    private readonly SqliteCommand _dataVersion;
+    private readonly Task _loop;
+    private long _seenDataVersion = -1;
+    private long _transactions;
+    private int _queued;
+
+    public GroupCommitWriter(SqliteConnection connection, SqliteEventStoreOptions options, CommitSignal committed)
+    {
+        _connection = connection;
+        _options = options;
+        _committed = committed;
+        _insert = Command($"INSERT INTO events ({SqliteSchema.Columns}) VALUES ($position, $stream, $revision, $id, $type, $data, $metadata, $created)",
+            ("$position", SqliteType.Integer), ("$stream", SqliteType.Text), ("$revision", SqliteType.Integer), ("$id", SqliteType.Blob),
+            ("$type", SqliteType.Text), ("$data", SqliteType.Blob), ("$metadata", SqliteType.Blob), ("$created", SqliteType.Integer));
+        _lastRevision = Command("SELECT MAX(revision) FROM events WHERE stream = $stream", ("$stream", SqliteType.Text));
+        _lastPosition = Command("SELECT COALESCE(MAX(position), 0) FROM events");
+        _findEvent = Command("SELECT stream, revision, position FROM events WHERE event_id = $id", ("$id", SqliteType.Blob));
+        _deleteFrom = Command("DELETE FROM events WHERE position >= $position", ("$position", SqliteType.Integer));
+        _dataVersion = Command("PRAGMA data_version");
+        _loop = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Transactions committed so far; tests use it to see that requests shared one.</summary>
+    internal long TransactionsCommitted => Interlocked.Read(ref _transactions);
+
+    /// <summary>Requests queued and not yet taken by the writer.</summary>
+    internal int QueuedRequests => Volatile.Read(ref _queued);
+
+    public Task<AppendResult> EnqueueAsync(AppendRequest request, CancellationToken cancellationToken)
+    {
+        request.CancelWith(cancellationToken);
+        Interlocked.Increment(ref _queued);
+        if (!_queue.Writer.TryWrite(request))
+        {
+            Interlocked.Decrement(ref _queued);
+            throw new ObjectDisposedException(nameof(SqliteEventStore));
+        }
+        return request.Completion;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Requests already queued are still written: their callers may be waiting for the acknowledgement.
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        foreach (var command in new[] { _insert, _lastRevision, _lastPosition, _findEvent, _deleteFrom, _dataVersion })
+        {
+            command.Dispose();
+        }
+        try
+        {
+            // Fold the WAL into the database so the file is complete on its own once we are gone.
+            SqliteSchema.Execute(_connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        catch (SqliteException)
+        {
+            // Another process still reading keeps the WAL busy; it checkpoints when it closes.
+        }
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            _batch.Clear();
+            var events = 0;
+            while (events < _options.MaxBatchEvents && reader.TryRead(out var request))
+            {
+                // Taken first, counted out after: a request no longer counted as queued can no longer be withdrawn.
+                var taken = request.TryTake();
+                Interlocked.Decrement(ref _queued);
+                if (taken)
+                {
+                    _batch.Add(request);
+                    events += request.Events.Length;
+                }
+            }
+            if (_batch.Count > 0)
+            {
+                WriteBatch();
+            }
+        }
+    }
+
+    private void WriteBatch()
+    {
+        _outcomes.Clear();
+        try
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            foreach (var command in new[] { _insert, _lastRevision, _lastPosition, _findEvent, _deleteFrom, _dataVersion })
+            {
+                command.Transaction = transaction;
+            }
+
+            // Another process may have written since our last transaction: then the cached revisions
+            // are stale. data_version changes exactly when another connection has committed.
+            var dataVersion = Int64(_dataVersion.ExecuteScalar());
+            if (dataVersion != _seenDataVersion || _lastRevisions.Count > _options.StreamCacheCapacity)
+            {
+                _lastRevisions.Clear();
+                _seenDataVersion = dataVersion;
+            }
+
+            var nextPosition = Int64(_lastPosition.ExecuteScalar()) + 1;
+            var created = SqliteSchema.ToMicroseconds(DateTimeOffset.UtcNow);
+            foreach (var request in _batch)
+            {
+                _outcomes.Add(Apply(request, ref nextPosition, created));
+            }
+            transaction.Commit();
+        }
+        catch (Exception exception)
+        {
+            // Nothing of this transaction is stored: every request in it fails, and the revisions it
+            // cached are not true any more.
+            _lastRevisions.Clear();
+            foreach (var request in _batch)
+            {
+                request.Fail(exception);
+            }
+            return;
+        }
+
+        Interlocked.Increment(ref _transactions);
+        for (var i = 0; i < _batch.Count; i++)
+        {
+            if (_outcomes[i] is AppendResult result)
+            {
+                _batch[i].Complete(result);
+            }
+            else
+            {
+                _batch[i].Fail((Exception)_outcomes[i]);
+            }
+        }
+        _committed.Pulse();
+    }
+
+    /// <summary>Writes one request inside the open transaction; returns its result or the exception for its caller.</summary>
+    private object Apply(AppendRequest request, ref long nextPosition, long created)
+    {
+        var current = LastRevision(request.Stream);
+        if (!Satisfies(request.Expected, current))
+        {
+            return FindEarlierAppend(request) is { } earlier
+                ? earlier
+                : new WrongExpectedRevisionException(request.Stream, request.Expected, current == NoStream ? null : (ulong)current);
+        }
+
+        var first = nextPosition;
+        var positions = new ulong[request.Events.Length];
+        try
+        {
+            for (var i = 0; i < request.Events.Length; i++)
+            {
+                var e = request.Events[i];
+                var p = _insert.Parameters;
+                p[0].Value = first + i;
+                p[1].Value = request.Stream;
+                p[2].Value = current + 1 + i;
+                p[3].Value = SqliteSchema.ToBytes(e.EventId);
+                p[4].Value = e.Type;
+                p[5].Value = SqliteSchema.ToArray(e.Data);
+                p[6].Value = SqliteSchema.ToArray(e.Metadata);
+                p[7].Value = created;
+                _insert.ExecuteNonQuery();
+                positions[i] = (ulong)(first + i);
+            }
+        }
+        catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == SQLitePCL.raw.SQLITE_CONSTRAINT_UNIQUE)
+        {
+            // An event id is stored already. SQLite undid only the failing row: undo this request's
+            // earlier rows too, then tell an idempotent retry from a reused id.
+            _deleteFrom.Parameters[0].Value = first;
+            _deleteFrom.ExecuteNonQuery();
+            if (FindEarlierAppend(request) is { } earlier)
+            {
+                return earlier;
+            }
+            if (FindAnyStored(request) is { } stored)
+            {
+                return stored;
+            }
+            // The (stream, revision) index fired: our revision cache was wrong, which data_version
+            // should rule out. Fail the transaction rather than guess; the cache is rebuilt.
+            throw;
+        }
+
+        nextPosition += request.Events.Length;
+        _lastRevisions[request.Stream] = current + request.Events.Length;
+        return new AppendResult((ulong)(current + request.Events.Length), positions);
+    }
+
+    private long LastRevision(string stream)
+    {
+        if (_lastRevisions.TryGetValue(stream, out var revision))
+        {
+            return revision;
+        }
+        _lastRevision.Parameters[0].Value = stream;
+        revision = _lastRevision.ExecuteScalar() is long r ? r : NoStream;
+        _lastRevisions[stream] = revision;
+        return revision;
+    }
+
+    private static bool Satisfies(ExpectedRevision expected, long current) => expected.Kind switch
+    {
+        ExpectedRevisionKind.Any => true,
+        ExpectedRevisionKind.NoStream => current == NoStream,
+        ExpectedRevisionKind.StreamExists => current != NoStream,
+        ExpectedRevisionKind.Exact => current != NoStream && (ulong)current == expected.Revision,
+        _ => throw new ArgumentOutOfRangeException(nameof(expected), expected.Kind, "Unknown expected-revision kind."),
+    };
+
+    /// <summary>
+    /// The original result when every event of the request is stored already, in order, in this stream,
+    /// at the place the request's expected revision puts it: a retry of an acknowledged append.
+    /// </summary>
+    private AppendResult? FindEarlierAppend(AppendRequest request)
+    {
+        var positions = new ulong[request.Events.Length];
+        long firstRevision = 0;
+        for (var i = 0; i < request.Events.Length; i++)
+        {
+            if (Find(request.Events[i].EventId) is not { } stored || stored.Stream != request.Stream)
+            {
+                return null;
+            }
+            if (i == 0)
+            {
+                firstRevision = stored.Revision;
+            }
+            else if (stored.Revision != firstRevision + i)
+            {
+                return null;
+            }
+            positions[i] = (ulong)stored.Position;
+        }
+
+        var samePlace = request.Expected.Kind switch
+        {
+            ExpectedRevisionKind.Any => true,
+            ExpectedRevisionKind.NoStream => firstRevision == 0,
+            ExpectedRevisionKind.StreamExists => firstRevision > 0,
+            ExpectedRevisionKind.Exact => (ulong)firstRevision == request.Expected.Revision + 1,
+            _ => false,
+        };
+        return samePlace ? new AppendResult((ulong)(firstRevision + request.Events.Length - 1), positions) : null;
+    }
+
+    private DuplicateEventIdException? FindAnyStored(AppendRequest request)
+    {
+        foreach (var e in request.Events)
+        {
+            if (Find(e.EventId) is { } stored)
+            {
+                return new DuplicateEventIdException(e.EventId, stored.Stream, (ulong)stored.Position);
+            }
+        }
+        return null;
+    }
+
+    private (string Stream, long Revision, long Position)? Find(Guid eventId)
+    {
+        _findEvent.Parameters[0].Value = SqliteSchema.ToBytes(eventId);
+        using var reader = _findEvent.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)) : null;
+    }
+
+    private static long Int64(object? value) => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+
+    private SqliteCommand Command(string sql, params (string Name, SqliteType Type)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, type) in parameters)
+        {
+            command.Parameters.Add(name, type);
+        }
+        return command;
+    }
+}

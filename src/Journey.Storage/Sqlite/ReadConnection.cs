@@ -1,0 +1,98 @@
+using Microsoft.Data.Sqlite;
+
+namespace Journey.Storage.Sqlite;
+
+/// <summary>
+/// One page of a read: the events that passed the filter, and how far the query got. A page is read
+/// in one short read transaction, so a slow consumer never holds a WAL snapshot open.
+/// </summary>
+internal readonly record struct ReadPage(List<RecordedEvent> Events, int Scanned, long LastScanned);
+
+/// <summary>A read connection with its prepared queries; WAL lets it read beside the writer.</summary>
+internal sealed class ReadConnection : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _allForwards;
+    private readonly SqliteCommand _allBackwards;
+    private readonly SqliteCommand _streamForwards;
+    private readonly SqliteCommand _streamBackwards;
+
+    public ReadConnection(string path, SqliteEventStoreOptions options)
+    {
+        _connection = SqliteSchema.OpenReader(path, options);
+        _allForwards = Command($"SELECT {SqliteSchema.Columns} FROM events WHERE position > $from ORDER BY position LIMIT $limit", stream: false);
+        _allBackwards = Command($"SELECT {SqliteSchema.Columns} FROM events WHERE position < $from ORDER BY position DESC LIMIT $limit", stream: false);
+        _streamForwards = Command($"SELECT {SqliteSchema.Columns} FROM events WHERE stream = $stream AND revision >= $from ORDER BY revision LIMIT $limit", stream: true);
+        _streamBackwards = Command($"SELECT {SqliteSchema.Columns} FROM events WHERE stream = $stream AND revision <= $from ORDER BY revision DESC LIMIT $limit", stream: true);
+    }
+
+    /// <summary>Up to <paramref name="limit"/> rows of the log after (forwards) or before (backwards) <paramref name="from"/>.</summary>
+    public ReadPage ReadAll(ReadDirection direction, long from, int limit, StreamFilter? filter)
+    {
+        var command = direction == ReadDirection.Forwards ? _allForwards : _allBackwards;
+        command.Parameters[0].Value = from;
+        command.Parameters[1].Value = limit;
+        return Read(command, filter);
+    }
+
+    /// <summary>Up to <paramref name="limit"/> events of a stream from revision <paramref name="from"/> (inclusive) on.</summary>
+    public ReadPage ReadStream(string stream, ReadDirection direction, long from, int limit)
+    {
+        var command = direction == ReadDirection.Forwards ? _streamForwards : _streamBackwards;
+        command.Parameters[0].Value = from;
+        command.Parameters[1].Value = limit;
+        command.Parameters[2].Value = stream;
+        return Read(command, filter: null);
+    }
+
+    public void Dispose()
+    {
+        _allForwards.Dispose();
+        _allBackwards.Dispose();
+        _streamForwards.Dispose();
+        _streamBackwards.Dispose();
+        _connection.Dispose();
+    }
+
+    private static ReadPage Read(SqliteCommand command, StreamFilter? filter)
+    {
+        var events = new List<RecordedEvent>();
+        var scanned = 0;
+        long last = 0;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            scanned++;
+            last = reader.GetInt64(0);
+            var stream = reader.GetString(1);
+            // Rows the filter skips are never materialised: their data is not even read from the page.
+            if (filter is not null && !filter.Matches(stream))
+            {
+                continue;
+            }
+            events.Add(new RecordedEvent(
+                stream,
+                (ulong)reader.GetInt64(2),
+                (ulong)last,
+                new Guid(reader.GetFieldValue<byte[]>(3), bigEndian: true),
+                reader.GetString(4),
+                reader.GetFieldValue<byte[]>(5),
+                reader.GetFieldValue<byte[]>(6),
+                SqliteSchema.FromMicroseconds(reader.GetInt64(7))));
+        }
+        return new ReadPage(events, scanned, last);
+    }
+
+    private SqliteCommand Command(string sql, bool stream)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.Add("$from", SqliteType.Integer);
+        command.Parameters.Add("$limit", SqliteType.Integer);
+        if (stream)
+        {
+            command.Parameters.Add("$stream", SqliteType.Text);
+        }
+        return command;
+    }
+}

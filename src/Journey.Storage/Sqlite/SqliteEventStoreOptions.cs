@@ -1,0 +1,46 @@
+namespace Journey.Storage.Sqlite;
+
+/// <summary>Tuning of the embedded SQLite event store. The defaults suit one machine with thousands of concurrent writers.</summary>
+public sealed record SqliteEventStoreOptions
+{
+    /// <summary>
+    /// Most events the writer puts in one transaction (group commit). A single request larger than
+    /// this still goes in whole, alone.
+    /// </summary>
+    public int MaxBatchEvents { get; init; } = 4096;
+
+    /// <summary>
+    /// Page cache of the writer's connection, in KiB. The unique index on random event ids is touched at
+    /// random places, so a cache much larger than SQLite's 2 MB default keeps appends fast as the log grows.
+    /// </summary>
+    public int CacheSizeKib { get; init; } = 128 * 1024;
+
+    /// <summary>
+    /// Page cache of each read connection, in KiB. Reads walk the log or one stream in order, which the
+    /// operating system's file cache already serves well; there can be several readers at once.
+    /// </summary>
+    public int ReadCacheSizeKib { get; init; } = 8 * 1024;
+
+    /// <summary>Rows read per query by reads and subscriptions; a subscription sends a checkpoint after each page.</summary>
+    public int ReadPageSize { get; init; } = 512;
+
+    /// <summary>How often a live subscription looks for appends made by another process on the same file.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a connection waits for a lock held by another process before it fails.</summary>
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Streams whose last revision the writer keeps in memory; beyond this the cache starts over.</summary>
+    public int StreamCacheCapacity { get; init; } = 200_000;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchEvents, 1, nameof(MaxBatchEvents));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CacheSizeKib, 1, nameof(CacheSizeKib));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReadCacheSizeKib, 1, nameof(ReadCacheSizeKib));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReadPageSize, 1, nameof(ReadPageSize));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero, nameof(PollInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BusyTimeout, TimeSpan.Zero, nameof(BusyTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(StreamCacheCapacity, 1, nameof(StreamCacheCapacity));
+    }
+}

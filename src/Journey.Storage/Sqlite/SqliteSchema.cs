@@ -1,0 +1,126 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Journey.Storage.Sqlite;
+
+/// <summary>The file layout and connection settings of the embedded store.</summary>
+internal static class SqliteSchema
+{
+    /// <summary>Stored in <c>PRAGMA user_version</c>, so a later layout can recognise and migrate this one.</summary>
+    public const int Version = 1;
+
+    // position is the rowid: the global log order is the table's own b-tree order, so reading $all
+    // is a sequential scan. Positions are assigned by the single writer as max+1 under the write lock,
+    // which makes them gap-free and increasing in commit order. created is UTC, in microseconds since
+    // the Unix epoch. event_id is the UUID's 16 bytes in RFC 4122 (big-endian) order.
+    private const string CreateTables = """
+        CREATE TABLE IF NOT EXISTS events (
+            position INTEGER PRIMARY KEY,
+            stream   TEXT    NOT NULL,
+            revision INTEGER NOT NULL,
+            event_id BLOB    NOT NULL,
+            type     TEXT    NOT NULL,
+            data     BLOB    NOT NULL,
+            metadata BLOB    NOT NULL,
+            created  INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream, revision);
+        CREATE UNIQUE INDEX IF NOT EXISTS events_event_id ON events (event_id);
+        """;
+
+    public const string Columns = "position, stream, revision, event_id, type, data, metadata, created";
+
+    public static SqliteConnection OpenWriter(string path, SqliteEventStoreOptions options)
+    {
+        var connection = Open(path, SqliteOpenMode.ReadWriteCreate, options, options.CacheSizeKib);
+        try
+        {
+            var mode = Scalar(connection, "PRAGMA journal_mode = WAL");
+            if (!string.Equals(mode as string, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"SQLite refused WAL mode for '{path}' (journal_mode is '{mode}').");
+            }
+            // FULL syncs the WAL on every commit: an acknowledged append survives power loss, not just a crash.
+            Execute(connection, "PRAGMA synchronous = FULL");
+
+            using var transaction = connection.BeginTransaction();
+            var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version", transaction), CultureInfo.InvariantCulture);
+            if (version > Version)
+            {
+                throw new InvalidOperationException($"'{path}' has event-store layout {version}; this version reads up to {Version}.");
+            }
+            Execute(connection, CreateTables, transaction);
+            Execute(connection, $"PRAGMA user_version = {Version}", transaction);
+            transaction.Commit();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public static SqliteConnection OpenReader(string path, SqliteEventStoreOptions options)
+    {
+        // Read-write mode with query_only: a read-only connection cannot create the WAL index it needs
+        // when it happens to be the first to open the file after a restart.
+        var connection = Open(path, SqliteOpenMode.ReadWrite, options, options.ReadCacheSizeKib);
+        Execute(connection, "PRAGMA query_only = ON");
+        return connection;
+    }
+
+    private static SqliteConnection Open(string path, SqliteOpenMode mode, SqliteEventStoreOptions options, int cacheSizeKib)
+    {
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = mode,
+            // We keep our own connections; the driver's pool would keep the file open after dispose.
+            Pooling = false,
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
+        };
+        var connection = new SqliteConnection(builder.ConnectionString);
+        try
+        {
+            connection.Open();
+            Execute(connection, $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}");
+            Execute(connection, $"PRAGMA cache_size = -{cacheSizeKib}");
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        command.ExecuteNonQuery();
+    }
+
+    public static object? Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command.ExecuteScalar();
+    }
+
+    public static long ToMicroseconds(DateTimeOffset instant) => (instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;
+
+    public static DateTimeOffset FromMicroseconds(long microseconds) => DateTimeOffset.UnixEpoch.AddTicks(microseconds * TimeSpan.TicksPerMicrosecond);
+
+    public static byte[] ToBytes(Guid id) => id.ToByteArray(bigEndian: true);
+
+    /// <summary>The array behind <paramref name="memory"/> when it is a whole array, else a copy: SQLite binds arrays.</summary>
+    public static byte[] ToArray(ReadOnlyMemory<byte> memory) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(memory, out var segment)
+            && segment.Array is { } array && segment.Offset == 0 && segment.Count == array.Length
+            ? array
+            : memory.ToArray();
+}

@@ -1,0 +1,384 @@
+using Journey.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using static Journey.Storage.Tests.StoreTestKit;
+
+namespace Journey.Storage.Tests.Sqlite;
+
+/// <summary>What the embedded store does beyond the conformance suite: its file, its group commit, several instances on one file.</summary>
+public sealed class SqliteEventStoreTests : IDisposable
+{
+    private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(2);
+    private static readonly SqliteEventStoreOptions SmallPages = new() { ReadPageSize = 16 };
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("journey-sqlite-").FullName;
+
+    private string DatabasePath => Path.Combine(_folder, "events.db");
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task positions_in_a_new_file_start_at_one_and_grow_by_one_per_event()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
+
+        var first = await store.AppendAsync(NewStream("a"), ExpectedRevision.NoStream, Events(3));
+        var second = await store.AppendAsync(NewStream("b"), ExpectedRevision.NoStream, Events(2));
+
+        Assert.Equal(new ulong[] { 1, 2, 3 }, first.Positions);
+        Assert.Equal(new ulong[] { 4, 5 }, second.Positions);
+    }
+
+    [Fact]
+    public async Task opening_creates_the_folder_and_a_wal_file_with_the_event_log_schema()
+    {
+        var path = Path.Combine(_folder, "nested", "deeper", "events.db");
+        await using (var store = await SqliteEventStore.OpenAsync(path))
+        {
+            await store.AppendAsync(NewStream("a"), ExpectedRevision.NoStream, Events(1));
+        }
+
+        await using var connection = OpenRaw(path);
+        Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
+        Assert.Equal(1L, Scalar(connection, "PRAGMA user_version"));
+        Assert.Equal(1L, Scalar(connection, "SELECT COUNT(*) FROM events WHERE length(event_id) = 16"));
+        Assert.Equal(2L, Scalar(connection, "SELECT COUNT(*) FROM pragma_index_list('events') WHERE \"unique\" = 1"));
+    }
+
+    [Fact]
+    public async Task an_event_id_already_stored_in_another_stream_is_refused_and_nothing_of_the_append_is_stored()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
+        var original = Events(1);
+        var stored = await store.AppendAsync(NewStream("first"), ExpectedRevision.NoStream, original);
+        var other = NewStream("second");
+
+        var duplicate = await Assert.ThrowsAsync<DuplicateEventIdException>(
+            () => store.AppendAsync(other, ExpectedRevision.Any, [.. Events(2), original[0]]));
+
+        Assert.Equal(original[0].EventId, duplicate.EventId);
+        Assert.StartsWith("first-", duplicate.ExistingStream, StringComparison.Ordinal);
+        Assert.Equal(stored.Positions[0], duplicate.ExistingPosition);
+        Assert.Empty(await ToListAsync(store.ReadStreamAsync(other, ReadDirection.Forwards)));
+        var next = await store.AppendAsync(other, ExpectedRevision.NoStream, Events(1));
+        Assert.Equal(stored.Positions[0] + 1, next.Positions[0]);
+    }
+
+    [Fact]
+    public async Task an_event_id_reused_at_another_place_in_the_same_stream_is_refused()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
+        var stream = NewStream("order");
+        var events = Events(2);
+        await store.AppendAsync(stream, ExpectedRevision.NoStream, events);
+
+        await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(stream, ExpectedRevision.Exact(1), [events[0]]));
+        await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(stream, ExpectedRevision.Any, [events[1], events[0]]));
+        Assert.Equal(2, await CountAsync(store, stream));
+    }
+
+    [Fact]
+    public async Task a_retry_that_no_longer_matches_where_its_events_went_gets_the_revision_conflict()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
+        var stream = NewStream("order");
+        var events = Events(2);
+        await store.AppendAsync(stream, ExpectedRevision.NoStream, events);
+        await store.AppendAsync(stream, ExpectedRevision.Exact(1), Events(1));
+
+        // The events sit at revisions 0-1; Exact(2) would put them at 3-4 and the stream is at 2.
+        var conflict = await Assert.ThrowsAsync<WrongExpectedRevisionException>(() => store.AppendAsync(stream, ExpectedRevision.Exact(1), events));
+
+        Assert.Equal(2UL, conflict.Actual);
+        Assert.Equal(3, await CountAsync(store, stream));
+    }
+
+    [Fact]
+    public async Task appends_with_no_events_or_an_event_id_twice_are_refused_before_they_are_queued()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
+        var stream = NewStream("bad");
+        var e = Events(1)[0];
+
+        Assert.Throws<ArgumentException>(() => { _ = store.AppendAsync(stream, ExpectedRevision.Any, []); });
+        Assert.Throws<ArgumentException>(() => { _ = store.AppendAsync(stream, ExpectedRevision.Any, [e, e]); });
+        Assert.Equal(0, await CountAsync(store, stream));
+    }
+
+    [Fact]
+    public async Task empty_metadata_and_large_data_read_back_unchanged()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
+        var stream = NewStream("blob");
+        var large = new byte[200_000];
+        new Random(7).NextBytes(large);
+        EventData[] events =
+        [
+            new(Guid.NewGuid(), "blob.empty-metadata", "{}"u8.ToArray(), ReadOnlyMemory<byte>.Empty),
+            new(Guid.NewGuid(), "blob.large", large.AsMemory(10, 150_000), "{\"k\":1}"u8.ToArray()),
+        ];
+
+        await store.AppendAsync(stream, ExpectedRevision.NoStream, events);
+
+        var read = await ToListAsync(store.ReadStreamAsync(stream, ReadDirection.Forwards));
+        Assert.Equal(2, read.Count);
+        AssertSame(events[0], read[0]);
+        AssertSame(events[1], read[1]);
+        Assert.Equal(0, read[0].Metadata.Length);
+    }
+
+    [Fact]
+    public async Task a_store_closed_and_reopened_keeps_every_acknowledged_event_and_continues_positions_and_revisions()
+    {
+        var streams = Enumerable.Range(0, 50).Select(i => NewStream($"journey{i}")).ToList();
+        List<RecordedEvent> before;
+        await using (var store = await SqliteEventStore.OpenAsync(DatabasePath, SmallPages))
+        {
+            var results = await Task.WhenAll(streams.Select(s => store.AppendAsync(s, ExpectedRevision.NoStream, Events(4))));
+            Assert.Equal(200, results.SelectMany(r => r.Positions).Distinct().Count());
+            before = await ToListAsync(store.ReadAllAsync(ReadDirection.Forwards));
+        }
+        // Disposal folded the WAL into the database file.
+        Assert.False(File.Exists(DatabasePath + "-wal") && new FileInfo(DatabasePath + "-wal").Length > 0);
+
+        await using var reopened = await SqliteEventStore.OpenAsync(DatabasePath, SmallPages);
+        var after = await ToListAsync(reopened.ReadAllAsync(ReadDirection.Forwards));
+        var appended = await reopened.AppendAsync(streams[7], ExpectedRevision.Exact(3), Events(2));
+
+        Assert.Equal(200, after.Count);
+        Assert.Equal(Range(1, 200), after.Select(e => e.Position));
+        Assert.Equal(before.Select(e => (e.Stream, e.StreamRevision, e.EventId, e.Type, e.Created)), after.Select(e => (e.Stream, e.StreamRevision, e.EventId, e.Type, e.Created)));
+        Assert.Equal(new ulong[] { 201, 202 }, appended.Positions);
+        Assert.Equal(5UL, appended.NextExpectedRevision);
+        await Assert.ThrowsAsync<WrongExpectedRevisionException>(() => reopened.AppendAsync(streams[8], ExpectedRevision.NoStream, Events(1)));
+    }
+
+    [Fact]
+    public async Task disposing_writes_the_appends_already_queued_then_refuses_new_ones()
+    {
+        var stream = NewStream("late");
+        var store = await SqliteEventStore.OpenAsync(DatabasePath);
+        var pending = Enumerable.Range(0, 100).Select(_ => store.AppendAsync(stream, ExpectedRevision.Any, Events(1))).ToList();
+
+        await store.DisposeAsync();
+
+        await Task.WhenAll(pending);
+        Assert.Throws<ObjectDisposedException>(() => { _ = store.AppendAsync(stream, ExpectedRevision.Any, Events(1)); });
+        await using var reopened = await SqliteEventStore.OpenAsync(DatabasePath);
+        Assert.Equal(100, await CountAsync(reopened, stream));
+    }
+
+    [Fact]
+    public async Task a_request_that_fails_its_check_in_a_group_commit_does_not_fail_the_others()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
+        var taken = NewStream("taken");
+        await store.AppendAsync(taken, ExpectedRevision.NoStream, Events(1));
+        var transactionsBefore = store.Writer.TransactionsCommitted;
+
+        var good = new List<(string Stream, Task<AppendResult> Append)>();
+        var conflicting = new List<Task<AppendResult>>();
+        Task<AppendResult> duplicate;
+        Task<AppendResult> original;
+        Task<AppendResult> retry;
+        Task<AppendResult> first;
+        await using (var blocker = HoldWriteLock(DatabasePath))
+        {
+            // The writer takes this one and waits for the lock; all that follows queues up behind it.
+            first = store.AppendAsync(NewStream("first"), ExpectedRevision.NoStream, Events(1));
+            await WaitUntilAsync(() => store.Writer.QueuedRequests == 0);
+            for (var i = 0; i < 40; i++)
+            {
+                var stream = NewStream($"ok{i}");
+                good.Add((stream, store.AppendAsync(stream, ExpectedRevision.NoStream, Events(2))));
+                conflicting.Add(store.AppendAsync(taken, ExpectedRevision.NoStream, Events(1)));
+            }
+            var reused = Events(2);
+            var reusing = NewStream("reuse");
+            original = store.AppendAsync(reusing, ExpectedRevision.NoStream, reused);
+            duplicate = store.AppendAsync(NewStream("dupe"), ExpectedRevision.Any, [reused[1]]);
+            retry = store.AppendAsync(reusing, ExpectedRevision.NoStream, reused);
+        }
+
+        await first;
+        Assert.All(await Task.WhenAll(good.Select(g => g.Append)), r => Assert.Equal(1UL, r.NextExpectedRevision));
+        foreach (var conflict in conflicting)
+        {
+            var e = await Assert.ThrowsAsync<WrongExpectedRevisionException>(() => conflict);
+            Assert.Equal(0UL, e.Actual);
+        }
+        await Assert.ThrowsAsync<DuplicateEventIdException>(() => duplicate);
+        Assert.Equal((await original).Positions, (await retry).Positions);
+        // One transaction for the request that waited on the lock, one for everything queued behind it.
+        Assert.Equal(transactionsBefore + 2, store.Writer.TransactionsCommitted);
+        foreach (var (stream, _) in good)
+        {
+            Assert.Equal(2, await CountAsync(store, stream));
+        }
+        Assert.Equal(1, await CountAsync(store, taken));
+        var all = await ToListAsync(store.ReadAllAsync(ReadDirection.Forwards));
+        Assert.Equal(Range(1, all.Count), all.Select(e => e.Position));
+    }
+
+    [Fact]
+    public async Task cancelling_a_queued_append_withdraws_it_but_one_the_writer_has_taken_completes()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
+        var takenStream = NewStream("taken");
+        var withdrawnStream = NewStream("withdrawn");
+        using var takenCancel = new CancellationTokenSource();
+        using var withdrawnCancel = new CancellationTokenSource();
+        Task<AppendResult> taken;
+        Task<AppendResult> withdrawn;
+        await using (var blocker = HoldWriteLock(DatabasePath))
+        {
+            taken = store.AppendAsync(takenStream, ExpectedRevision.NoStream, Events(2), takenCancel.Token);
+            await WaitUntilAsync(() => store.Writer.QueuedRequests == 0);
+            withdrawn = store.AppendAsync(withdrawnStream, ExpectedRevision.NoStream, Events(2), withdrawnCancel.Token);
+            await takenCancel.CancelAsync();
+            await withdrawnCancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => withdrawn);
+        }
+
+        var result = await taken;
+        Assert.Equal(1UL, result.NextExpectedRevision);
+        Assert.Equal(2, await CountAsync(store, takenStream));
+        Assert.Equal(0, await CountAsync(store, withdrawnStream));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => store.AppendAsync(withdrawnStream, ExpectedRevision.Any, Events(1), withdrawnCancel.Token));
+    }
+
+    [Fact]
+    public async Task a_second_store_on_the_same_file_sees_appends_through_its_subscription()
+    {
+        await using var writer = await SqliteEventStore.OpenAsync(DatabasePath);
+        await using var watcher = await SqliteEventStore.OpenAsync(DatabasePath, SmallPages);
+        var past = Events(20);
+        var live = Events(3);
+        await writer.AppendAsync(NewStream("past"), ExpectedRevision.NoStream, past);
+
+        using var guard = new CancellationTokenSource(HangGuard);
+        await using var subscription = watcher.SubscribeToAllAsync(null, cancellationToken: guard.Token).GetAsyncEnumerator(guard.Token);
+        var catchUp = await ReadUntilAsync(subscription, m => m is CaughtUp);
+        await writer.AppendAsync(NewStream("live"), ExpectedRevision.NoStream, live);
+        var followed = await ReadUntilAsync(subscription, m => m is EventAppeared e && e.Event.EventId == live[^1].EventId);
+
+        AssertWellOrdered([.. catchUp, .. followed]);
+        Assert.Equal(past.Select(e => e.EventId), Delivered(catchUp).Select(e => e.EventId));
+        Assert.Equal(new CaughtUp(20), catchUp[^1]);
+        Assert.Equal(live.Select(e => e.EventId), Delivered(followed).Select(e => e.EventId));
+    }
+
+    [Fact]
+    public async Task two_stores_writing_one_file_keep_revisions_and_positions_consistent()
+    {
+        await using var one = await SqliteEventStore.OpenAsync(DatabasePath);
+        await using var two = await SqliteEventStore.OpenAsync(DatabasePath);
+        var stream = NewStream("shared");
+
+        await one.AppendAsync(stream, ExpectedRevision.NoStream, Events(2));
+        await two.AppendAsync(stream, ExpectedRevision.Exact(1), Events(2));
+        // One's cached revision (1) is stale now; it must see two's commit and check against 3.
+        var stale = await Assert.ThrowsAsync<WrongExpectedRevisionException>(() => one.AppendAsync(stream, ExpectedRevision.Exact(1), Events(1)));
+        var result = await one.AppendAsync(stream, ExpectedRevision.Exact(3), Events(1));
+
+        Assert.Equal(3UL, stale.Actual);
+        Assert.Equal(new ulong[] { 5 }, result.Positions);
+        var read = await ToListAsync(two.ReadStreamAsync(stream, ReadDirection.Forwards));
+        Assert.Equal(Range(0, 5), read.Select(e => e.StreamRevision));
+        Assert.Equal(Range(1, 5), read.Select(e => e.Position));
+    }
+
+    [Fact]
+    public async Task a_filtered_subscription_sends_checkpoints_while_it_skips_events()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, SmallPages);
+        var last = await store.AppendAsync(NewStream("other"), ExpectedRevision.NoStream, Events(100));
+
+        using var guard = new CancellationTokenSource(HangGuard);
+        var messages = await ReadUntilAsync(store.SubscribeToAllAsync(null, StreamFilter.Prefix(NewPrefix()), guard.Token), m => m is CaughtUp);
+
+        AssertWellOrdered(messages);
+        Assert.Empty(Delivered(messages));
+        var checkpoints = messages.OfType<Checkpoint>().Select(c => c.Position).ToList();
+        Assert.Equal(new ulong[] { 16, 32, 48, 64, 80, 96, 100 }, checkpoints);
+        Assert.Equal(new CaughtUp(last.Positions[^1]), messages[^1]);
+    }
+
+    [Fact]
+    public async Task a_subscription_to_an_empty_store_catches_up_at_no_position_and_then_follows()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
+        using var guard = new CancellationTokenSource(HangGuard);
+        await using var subscription = store.SubscribeToAllAsync(null, cancellationToken: guard.Token).GetAsyncEnumerator(guard.Token);
+
+        var catchUp = await ReadUntilAsync(subscription, m => m is CaughtUp);
+        var appended = await store.AppendAsync(NewStream("first"), ExpectedRevision.NoStream, Events(1));
+        var followed = await ReadUntilAsync(subscription, m => m is EventAppeared);
+
+        Assert.Equal(new SubscriptionMessage[] { new CaughtUp(null) }, catchUp);
+        Assert.Equal(appended.Positions[0], ((EventAppeared)followed[^1]).Event.Position);
+    }
+
+    [Fact]
+    public async Task a_subscription_ends_without_error_when_cancelled_or_when_the_store_is_disposed()
+    {
+        var store = await SqliteEventStore.OpenAsync(DatabasePath);
+        await store.AppendAsync(NewStream("a"), ExpectedRevision.NoStream, Events(3));
+        using var cancel = new CancellationTokenSource();
+        await using var cancelled = store.SubscribeToAllAsync(null, cancellationToken: cancel.Token).GetAsyncEnumerator();
+        await using var orphaned = store.SubscribeToAllAsync(null).GetAsyncEnumerator();
+        await ReadUntilAsync(cancelled, m => m is CaughtUp);
+        await ReadUntilAsync(orphaned, m => m is CaughtUp);
+
+        var waiting = cancelled.MoveNextAsync();
+        await cancel.CancelAsync();
+        Assert.False(await waiting);
+
+        var waitingOnStore = orphaned.MoveNextAsync();
+        await store.DisposeAsync();
+        Assert.False(await waitingOnStore);
+    }
+
+    /// <summary>Takes SQLite's write lock from another connection, so the store's writer must wait for it.</summary>
+    private static LockHolder HoldWriteLock(string path)
+    {
+        var connection = OpenRaw(path);
+        // Not deferred: BEGIN IMMEDIATE takes the write lock now.
+        var transaction = connection.BeginTransaction(deferred: false);
+        return new LockHolder(connection, transaction);
+    }
+
+    private static SqliteConnection OpenRaw(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    /// <summary>Waits for a state of the writer, not for a time: the guard only stops a hang.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var guard = new CancellationTokenSource(HangGuard);
+        while (!condition())
+        {
+            await Task.Delay(5, guard.Token);
+        }
+    }
+
+    private sealed class LockHolder(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.RollbackAsync();
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+}
