@@ -4,7 +4,14 @@ namespace Journey.Domain.Catalog;
 public sealed record LocalizedText(string Nb, string En);
 
 /// <summary>An agency that takes part in journeys, e.g. NAV or Skatteetaten.</summary>
-public sealed record AgencyDefinition(string Id, LocalizedText Name);
+public sealed record AgencyDefinition(string Id, LocalizedText Name)
+{
+    /// <summary>
+    /// The agency that runs this one, when it is a distinct register or body run by another agency
+    /// (Folkeregisteret by Skatteetaten, Helfo by Helsedirektoratet); null otherwise.
+    /// </summary>
+    public string? OperatedBy { get; init; }
+}
 
 /// <summary>An activity an agency may emit in a journey, and the attributes it may carry.</summary>
 public sealed record ActivityDefinition(
@@ -55,6 +62,10 @@ public sealed record JourneyTypeDefinition(
 
     public ActivityDefinition? FindActivity(string code) =>
         activitiesByCode.GetValueOrDefault(code);
+
+    /// <summary>The service with this id, or null.</summary>
+    public ServiceDefinition? FindService(string id) =>
+        Services.FirstOrDefault(s => string.Equals(s.Id, id, StringComparison.Ordinal));
 }
 
 /// <summary>The whole catalog: versioned data, not code.</summary>
