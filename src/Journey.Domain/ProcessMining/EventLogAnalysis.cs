@@ -1,0 +1,174 @@
+using System.Runtime.InteropServices;
+using Journey.Domain.Statistics;
+
+namespace Journey.Domain.ProcessMining;
+
+/// <summary>
+/// Offline analysis of an event log, fed one case at a time: counts, variants, case durations, start and
+/// end activities and the directly-follows graph with times — the figures PM4Py computes on the same log.
+/// </summary>
+/// <remarks>
+/// <para>Within a case, events are ordered by timestamp (the instant, so offsets and daylight saving are
+/// honoured), ties kept in file order: a stable sort, like PM4Py's sort by case and timestamp. Then a
+/// variant is the activity sequence, the case duration is last minus first timestamp, and each pair of
+/// consecutive events is one directly-follows occurrence whose time is the later minus the earlier timestamp.
+/// Every timestamp is the event's <c>time:timestamp</c>. One known difference: when PM4Py's data frame has
+/// a column named <c>start_timestamp</c> (as interval_event_log.xes does), its DFG sorts by that column first
+/// and times an arc from one event's completion to the next one's start; here such an attribute is just an
+/// attribute.</para>
+/// <para>A case without events adds nothing (PM4Py's data frame has no row for it). Not thread-safe.</para>
+/// </remarks>
+public sealed class EventLogAnalysis
+{
+    private readonly Dictionary<string, int> activityIds = new(StringComparer.Ordinal);
+    private readonly List<string> activityNames = [];
+    private readonly List<long> startCounts = [];
+    private readonly List<long> endCounts = [];
+    private readonly HashSet<int[]> variants = new(SequenceComparer.Instance);
+    private readonly List<double> caseDurations = [];
+    private readonly Dictionary<long, Edge> edges = [];
+    private Step[] steps = new Step[64];
+    private int[] sequence = new int[64];
+    private long events;
+
+    /// <summary>Adds one case.</summary>
+    public void Add(LogTrace trace)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        var count = trace.Events.Count;
+        if (count == 0)
+        {
+            return;
+        }
+        if (steps.Length < count)
+        {
+            var size = Math.Max(count, steps.Length * 2);
+            steps = new Step[size];
+            sequence = new int[size];
+        }
+        var ordered = true;
+        for (var i = 0; i < count; i++)
+        {
+            var e = trace.Events[i];
+            var ticks = e.Timestamp.UtcTicks;
+            steps[i] = new Step(ticks, ActivityId(e.Activity), i);
+            if (i > 0 && ticks < steps[i - 1].UtcTicks)
+            {
+                ordered = false;
+            }
+        }
+        var span = steps.AsSpan(0, count);
+        if (!ordered)
+        {
+            // The file index breaks ties, so the unstable sort gives the stable order.
+            span.Sort(static (a, b) => a.UtcTicks != b.UtcTicks ? a.UtcTicks.CompareTo(b.UtcTicks) : a.Index.CompareTo(b.Index));
+        }
+
+        events += count;
+        startCounts[span[0].Activity]++;
+        endCounts[span[^1].Activity]++;
+        caseDurations.Add(Seconds(span[^1].UtcTicks - span[0].UtcTicks));
+        sequence[0] = span[0].Activity;
+        for (var i = 1; i < count; i++)
+        {
+            var from = span[i - 1];
+            var to = span[i];
+            sequence[i] = to.Activity;
+            var key = ((long)from.Activity << 32) | (uint)to.Activity;
+            if (!edges.TryGetValue(key, out var edge))
+            {
+                edge = new Edge(from.Activity, to.Activity);
+                edges.Add(key, edge);
+            }
+            edge.Seconds.Add(Seconds(to.UtcTicks - from.UtcTicks));
+        }
+        // Looks the sequence up as a span; an array is allocated only for a new variant.
+        variants.GetAlternateLookup<ReadOnlySpan<int>>().Add(sequence.AsSpan(0, count));
+    }
+
+    /// <summary>The figures for the cases added so far.</summary>
+    public EventLogAnalysisResult Result()
+    {
+        var starts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var ends = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        for (var id = 0; id < activityNames.Count; id++)
+        {
+            if (startCounts[id] > 0)
+            {
+                starts.Add(activityNames[id], startCounts[id]);
+            }
+            if (endCounts[id] > 0)
+            {
+                ends.Add(activityNames[id], endCounts[id]);
+            }
+        }
+        var follows = new List<DirectlyFollowsEdge>(edges.Count);
+        foreach (var edge in edges.Values)
+        {
+            var summary = DurationSummary.Of(CollectionsMarshal.AsSpan(edge.Seconds));
+            follows.Add(new DirectlyFollowsEdge(
+                activityNames[edge.From], activityNames[edge.To], summary.Count, summary.MeanSeconds, summary.MedianSeconds));
+        }
+        follows.Sort(static (a, b) =>
+        {
+            var byFrom = string.CompareOrdinal(a.From, b.From);
+            return byFrom != 0 ? byFrom : string.CompareOrdinal(a.To, b.To);
+        });
+        return new EventLogAnalysisResult(
+            caseDurations.Count,
+            events,
+            activityNames.Count,
+            variants.Count,
+            DurationSummary.Of(CollectionsMarshal.AsSpan(caseDurations)),
+            starts,
+            ends,
+            follows);
+    }
+
+    private int ActivityId(string activity)
+    {
+        ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(activityIds, activity, out var exists);
+        if (!exists)
+        {
+            id = activityNames.Count;
+            activityNames.Add(activity);
+            startCounts.Add(0);
+            endCounts.Add(0);
+        }
+        return id;
+    }
+
+    private static double Seconds(long ticks) => ticks / (double)TimeSpan.TicksPerSecond;
+
+    private readonly record struct Step(long UtcTicks, int Activity, int Index);
+
+    private sealed class Edge(int from, int to)
+    {
+        public int From { get; } = from;
+        public int To { get; } = to;
+        public List<double> Seconds { get; } = [];
+    }
+
+    /// <summary>Compares activity sequences by content, also as spans so a lookup need not allocate.</summary>
+    private sealed class SequenceComparer : IEqualityComparer<int[]>, IAlternateEqualityComparer<ReadOnlySpan<int>, int[]>
+    {
+        public static readonly SequenceComparer Instance = new();
+
+        public bool Equals(int[]? x, int[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(int[] obj) => Hash(obj);
+
+        public bool Equals(ReadOnlySpan<int> alternate, int[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<int> alternate) => Hash(alternate);
+
+        public int[] Create(ReadOnlySpan<int> alternate) => alternate.ToArray();
+
+        private static int Hash(ReadOnlySpan<int> values)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(MemoryMarshal.AsBytes(values));
+            return hash.ToHashCode();
+        }
+    }
+}
