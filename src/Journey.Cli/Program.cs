@@ -1,1 +1,4 @@
-return 0;
+using System.CommandLine;
+using Journey.Cli;
+
+return await JourneyCli.Create().Parse(args).InvokeAsync();

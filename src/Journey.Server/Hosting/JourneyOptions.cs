@@ -1,0 +1,90 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Journey.Server.Hosting;
+
+/// <summary>The <c>Journey</c> configuration section. Every key is settable as <c>--Journey:Key=value</c>.</summary>
+public sealed class JourneyOptions
+{
+    public const string SectionName = "Journey";
+
+    /// <summary>Where the embedded store, projection snapshots and development keys live.</summary>
+    [Required]
+    public string DataDir { get; set; } = "./data";
+
+    /// <summary>The gRPC address: HTTP/2 without TLS by default. Port 0 picks a free port.</summary>
+    [Required, Url]
+    public string GrpcUrl { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary><c>Sqlite</c> (the embedded default) or <c>EventStoreDb</c>.</summary>
+    public StoreKind Store { get; set; } = StoreKind.Sqlite;
+
+    /// <summary>The catalog folder; empty means the catalog shipped beside the server.</summary>
+    public string? CatalogDir { get; set; }
+
+    public EventStoreDbOptions EventStoreDb { get; set; } = new();
+
+    public PseudonymisationOptions Pseudonymisation { get; set; } = new();
+
+    public OrleansOptions Orleans { get; set; } = new();
+
+    public ProjectionOptions Projections { get; set; } = new();
+
+    public LimitsOptions Limits { get; set; } = new();
+}
+
+public enum StoreKind
+{
+    Sqlite,
+    EventStoreDb,
+}
+
+public sealed class EventStoreDbOptions
+{
+    /// <summary>e.g. <c>esdb://admin:changeit@node1:2113,node2:2113?tls=true</c>.</summary>
+    public string? ConnectionString { get; set; }
+}
+
+public sealed class PseudonymisationOptions
+{
+    /// <summary>
+    /// The pseudonymisation key as <c>keyId:base64secret</c>. Required outside Development; in Development
+    /// one is generated once and kept in the data directory.
+    /// </summary>
+    public string? Key { get; set; }
+}
+
+public sealed class OrleansOptions
+{
+    /// <summary>Silo-to-silo port. 0 picks a free port (tests run several servers at once).</summary>
+    [Range(0, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Client gateway port. 0 picks a free port.</summary>
+    [Range(0, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    public string ClusterId { get; set; } = "journey";
+
+    public string ServiceId { get; set; } = "journey";
+}
+
+public sealed class ProjectionOptions
+{
+    /// <summary>How often the projection's state and checkpoint are saved together.</summary>
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+public sealed class LimitsOptions
+{
+    /// <summary>Most events in one batch of a streaming append.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatchEvents { get; set; } = 5_000;
+
+    /// <summary>Most attributes on one event.</summary>
+    [Range(0, 1_000)]
+    public int MaxAttributes { get; set; } = 32;
+
+    /// <summary>Longest attribute value, case reference or opaque id, in characters.</summary>
+    [Range(1, 100_000)]
+    public int MaxValueLength { get; set; } = 512;
+}

@@ -1,0 +1,123 @@
+using System.Net;
+using Journey.Domain.Catalog;
+using Journey.Domain.Privacy;
+using Journey.Server.Admin;
+using Journey.Server.Ingest;
+using Journey.Server.Projections;
+using Journey.Server.Queries;
+using Journey.Storage;
+using Journey.Storage.Sqlite;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+
+namespace Journey.Server.Hosting;
+
+/// <summary>All of the server's wiring, one area per method; Program.cs only calls these.</summary>
+public static class JourneyServerExtensions
+{
+    public const string EmbeddedStoreFile = "journey.db";
+    public const string SnapshotFile = "projections.db";
+
+    public static WebApplicationBuilder AddJourneyServer(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<JourneyOptions>()
+            .BindConfiguration(JourneyOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var options = builder.Configuration.GetSection(JourneyOptions.SectionName).Get<JourneyOptions>() ?? new JourneyOptions();
+
+        builder.AddJourneyEndpoints(options);
+        builder.AddJourneyDomain(options);
+        builder.AddJourneyStore(options);
+        builder.AddJourneyOrleans(options);
+        return builder;
+    }
+
+    /// <summary>Kestrel on the configured gRPC address (HTTP/2), gRPC with health checks and reflection.</summary>
+    public static WebApplicationBuilder AddJourneyEndpoints(this WebApplicationBuilder builder, JourneyOptions options)
+    {
+        var grpcUrl = new Uri(options.GrpcUrl);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var address = grpcUrl.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(grpcUrl.Host);
+            kestrel.Listen(address, grpcUrl.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (grpcUrl.Scheme == Uri.UriSchemeHttps)
+                {
+                    listen.UseHttps();
+                }
+            });
+        });
+        builder.Services.AddGrpc(grpc => grpc.EnableDetailedErrors = false);
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck<EventStoreHealthCheck>("event-store");
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>The catalog (validated at start-up), pseudonymisation, and the door's validator.</summary>
+    public static WebApplicationBuilder AddJourneyDomain(this WebApplicationBuilder builder, JourneyOptions options)
+    {
+        builder.Services.AddSingleton(_ => string.IsNullOrEmpty(options.CatalogDir)
+            ? CatalogLoader.LoadDefault()
+            : CatalogLoader.LoadDirectory(options.CatalogDir));
+        builder.Services.AddSingleton(sp => new Pseudonymiser(PseudonymKeys.Resolve(
+            sp.GetRequiredService<IOptions<JourneyOptions>>().Value, sp.GetRequiredService<IHostEnvironment>())));
+        builder.Services.AddSingleton<EventValidator>();
+        return builder;
+    }
+
+    /// <summary>The event store named by <c>Journey:Store</c>, and the projections' snapshot file.</summary>
+    public static WebApplicationBuilder AddJourneyStore(this WebApplicationBuilder builder, JourneyOptions options)
+    {
+        builder.Services.AddSingleton<IEventStore>(sp => options.Store switch
+        {
+            // Opened once at start-up; blocking here is the one place it is harmless.
+            StoreKind.Sqlite => SqliteEventStore.OpenAsync(Path.Combine(options.DataDir, EmbeddedStoreFile)).GetAwaiter().GetResult(),
+            _ => throw new InvalidOperationException($"Journey:Store '{options.Store}' is not available in this build."),
+        });
+        builder.Services.AddSingleton(_ => new ProjectionSnapshotStore(Path.Combine(options.DataDir, SnapshotFile)));
+        return builder;
+    }
+
+    /// <summary>
+    /// The Orleans silo, in this process. With no configuration it clusters on localhost alone; the
+    /// grains hold no state the log cannot give back, so more silos can join.
+    /// </summary>
+    public static WebApplicationBuilder AddJourneyOrleans(this WebApplicationBuilder builder, JourneyOptions options)
+    {
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(options.Orleans.SiloPort, options.Orleans.GatewayPort, serviceId: options.Orleans.ServiceId, clusterId: options.Orleans.ClusterId);
+            silo.Configure<GrainCollectionOptions>(collection => collection.CollectionAge = TimeSpan.FromMinutes(2));
+            silo.Services.AddJourneySerialization();
+        });
+        builder.Services.AddHostedService<ProjectionKeeper>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Domain records cross grain calls as JSON, so the pure domain needs no Orleans attributes; the
+    /// grains' own messages use generated serializers.
+    /// </summary>
+    public static IServiceCollection AddJourneySerialization(this IServiceCollection services) =>
+        services.AddSerializer(serializer => serializer.AddJsonSerializer(
+            isSupported: type => type.Namespace?.StartsWith("Journey.Domain", StringComparison.Ordinal) == true));
+
+    public static WebApplication MapJourneyEndpoints(this WebApplication app)
+    {
+        // Fail at start-up, naming the file and entry, rather than at the first event.
+        _ = app.Services.GetRequiredService<JourneyCatalog>();
+        _ = app.Services.GetRequiredService<Pseudonymiser>();
+
+        app.MapGrpcService<IngestService>();
+        app.MapGrpcService<LeadTimesService>();
+        app.MapGrpcService<AdminService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+}

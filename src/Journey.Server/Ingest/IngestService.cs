@@ -1,0 +1,210 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Threading.Channels;
+using Grpc.Core;
+using Journey.Domain.Events;
+using Journey.Domain.Privacy;
+using Journey.Server.Hosting;
+using Journey.Server.Journeys;
+using Microsoft.Extensions.Options;
+using Contract = Journey.Contracts.V1;
+
+namespace Journey.Server.Ingest;
+
+/// <summary>
+/// gRPC <c>journey.v1.Ingest</c>: validate and pseudonymise at the door, hand each journey's events to
+/// its grain, acknowledge only what the store has made durable.
+/// </summary>
+public sealed partial class IngestService(
+    EventValidator validator,
+    Pseudonymiser pseudonymiser,
+    IGrainFactory grains,
+    IOptions<JourneyOptions> options,
+    TimeProvider time,
+    ILogger<IngestService> logger) : Contract.Ingest.IngestBase
+{
+    // Batches of one stream are processed this many at a time; responses still leave in request order.
+    private const int BatchesInFlight = 4;
+
+    private readonly LimitsOptions limits = options.Value.Limits;
+
+    public override async Task<Contract.AppendResponse> Append(Contract.AppendRequest request, ServerCallContext context)
+    {
+        if (request.Event is null)
+        {
+            throw RpcErrors.BadRequest("The request has no event.", [new FieldViolation("event", "is required")]);
+        }
+        var results = await RecordAsync([request.Event], CorrelationId(context), context.CancellationToken);
+        var result = results[0];
+        if (result.Rejected is { } rejected)
+        {
+            throw RpcErrors.WithViolations(
+                (Google.Rpc.Code)rejected.Code,
+                rejected.Message,
+                rejected.Violations.Select(v => new FieldViolation(PrefixField("event", v.Field), v.Description)));
+        }
+        return new Contract.AppendResponse { Result = result };
+    }
+
+    public override async Task AppendStream(
+        IAsyncStreamReader<Contract.AppendBatchRequest> requestStream,
+        IServerStreamWriter<Contract.AppendBatchResponse> responseStream,
+        ServerCallContext context)
+    {
+        var correlationId = CorrelationId(context);
+        var cancellation = context.CancellationToken;
+        var inFlight = Channel.CreateBounded<Task<Contract.AppendBatchResponse>>(BatchesInFlight);
+
+        var writer = Task.Run(async () =>
+        {
+            await foreach (var pending in inFlight.Reader.ReadAllAsync(cancellation))
+            {
+                await responseStream.WriteAsync(await pending, cancellation);
+            }
+        }, cancellation);
+
+        try
+        {
+            await foreach (var batch in requestStream.ReadAllAsync(cancellation))
+            {
+                await inFlight.Writer.WriteAsync(ProcessBatchAsync(batch, correlationId, cancellation), cancellation);
+            }
+        }
+        finally
+        {
+            inFlight.Writer.TryComplete();
+        }
+        await writer;
+    }
+
+    private async Task<Contract.AppendBatchResponse> ProcessBatchAsync(Contract.AppendBatchRequest batch, string correlationId, CancellationToken cancellation)
+    {
+        var response = new Contract.AppendBatchResponse { BatchId = batch.BatchId };
+        if (batch.Events.Count > limits.MaxBatchEvents)
+        {
+            var tooMany = new Contract.Rejected
+            {
+                Code = (int)StatusCode.ResourceExhausted,
+                Message = $"The batch has {batch.Events.Count} events; at most {limits.MaxBatchEvents} are allowed. Split it.",
+            };
+            for (var i = 0; i < batch.Events.Count; i++)
+            {
+                response.Results.Add(new Contract.EventResult { Index = (uint)i, EventId = batch.Events[i].EventId, Rejected = tooMany });
+            }
+            return response;
+        }
+        response.Results.AddRange(await RecordAsync(batch.Events, correlationId, cancellation));
+        return response;
+    }
+
+    /// <summary>Validates, groups by journey, records through the journeys' grains; one result per event.</summary>
+    private async Task<Contract.EventResult[]> RecordAsync(IList<Contract.JourneyEvent> events, string correlationId, CancellationToken cancellation)
+    {
+        var results = new Contract.EventResult[events.Count];
+        var byJourney = new Dictionary<string, List<(int Index, PendingEvent Event)>>(StringComparer.Ordinal);
+        var recordedAt = time.GetUtcNow();
+
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            results[i] = new Contract.EventResult { Index = (uint)i, EventId = e.EventId };
+            if (!validator.TryValidate(e, out var valid, out var violations))
+            {
+                results[i].Rejected = Rejected(StatusCode.InvalidArgument, "The event is invalid.", violations);
+                continue;
+            }
+            var stream = valid!.JourneyId.StreamName;
+            if (!byJourney.TryGetValue(stream, out var list))
+            {
+                byJourney[stream] = list = [];
+            }
+            list.Add((i, new PendingEvent(valid.EventId, JourneyEventJson.Serialize(valid), Metadata(valid.EventId, correlationId, recordedAt))));
+        }
+
+        var calls = new List<(List<(int Index, PendingEvent Event)> Events, Task<RecordOutcome[]> Outcomes)>(byJourney.Count);
+        foreach (var (stream, list) in byJourney)
+        {
+            var grain = grains.GetGrain<IJourneyGrain>(stream);
+            calls.Add((list, grain.RecordAsync(list.Select(x => x.Event).ToArray())));
+        }
+
+        foreach (var (list, outcomesTask) in calls)
+        {
+            RecordOutcome[] outcomes;
+            try
+            {
+                outcomes = await outcomesTask.WaitAsync(cancellation);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Not acknowledged, so nothing is lost: the agency retries with the same ids.
+                LogRecordFailed(ex, list.Count);
+                foreach (var (index, _) in list)
+                {
+                    results[index].Rejected = Rejected(StatusCode.Unavailable, "The event could not be stored now; retry with the same event id.", []);
+                }
+                continue;
+            }
+            for (var j = 0; j < list.Count; j++)
+            {
+                var result = results[list[j].Index];
+                var outcome = outcomes[j];
+                switch (outcome.Status)
+                {
+                    case RecordStatus.Accepted:
+                        result.Accepted = new Contract.Accepted { Position = outcome.Position, StreamRevision = outcome.StreamRevision };
+                        break;
+                    case RecordStatus.Duplicate:
+                        result.Duplicate = new Contract.Duplicate { Position = outcome.Position, StreamRevision = outcome.StreamRevision };
+                        break;
+                    default:
+                        result.Rejected = Rejected(
+                            StatusCode.AlreadyExists,
+                            "The event id is already stored with different content.",
+                            [new FieldViolation("event_id", "was used before for a different event; a new event needs a new id")]);
+                        break;
+                }
+            }
+        }
+        return results;
+    }
+
+    private byte[] Metadata(Guid eventId, string correlationId, DateTimeOffset recordedAt)
+    {
+        var buffer = new ArrayBufferWriter<byte>(160);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("$correlationId", correlationId);
+            w.WriteString("$causationId", eventId);
+            w.WriteString("recordedAt", recordedAt);
+            w.WriteString("pseudonymKeyId", pseudonymiser.KeyId);
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static Contract.Rejected Rejected(StatusCode code, string message, IEnumerable<FieldViolation> violations)
+    {
+        var rejected = new Contract.Rejected { Code = (int)code, Message = message };
+        foreach (var v in violations)
+        {
+            rejected.Violations.Add(new Contract.FieldViolation { Field = v.Field, Description = v.Description });
+        }
+        return rejected;
+    }
+
+    private static string PrefixField(string prefix, string field) => $"{prefix}.{field}";
+
+    // A caller-supplied correlation id ties a backfill's events together in the store's metadata.
+    private static string CorrelationId(ServerCallContext context)
+    {
+        var supplied = context.RequestHeaders.GetValue("x-correlation-id");
+        return supplied is { Length: > 0 and <= 64 } && supplied.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? supplied
+            : Guid.NewGuid().ToString();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {Count} events failed; they were not acknowledged")]
+    private partial void LogRecordFailed(Exception exception, int count);
+}

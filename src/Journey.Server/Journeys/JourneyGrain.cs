@@ -1,0 +1,183 @@
+using System.Buffers.Binary;
+using Journey.Domain.Events;
+using Journey.Storage;
+
+namespace Journey.Server.Journeys;
+
+/// <summary>
+/// One journey (all events of one journey type for one pseudonymised subject). Its state is derived
+/// from the journey's stream in the event store; the grain holds only what it needs to keep appends
+/// idempotent and ordered.
+/// </summary>
+[Alias("journey.IJourneyGrain")]
+public interface IJourneyGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Records events of this journey. Returns one outcome per event, in order, once the accepted ones
+    /// are durable.
+    /// </summary>
+    [Alias("Record")]
+    Task<RecordOutcome[]> RecordAsync(PendingEvent[] events);
+}
+
+/// <summary>An event on its way into a journey's stream: validated, pseudonymised and serialised.</summary>
+[GenerateSerializer, Immutable, Alias("journey.PendingEvent.v1")]
+public sealed record PendingEvent(
+    [property: Id(0)] Guid EventId,
+    [property: Id(1)] byte[] Data,
+    [property: Id(2)] byte[] Metadata);
+
+[GenerateSerializer, Alias("journey.RecordStatus.v1")]
+public enum RecordStatus
+{
+    /// <summary>Stored for the first time.</summary>
+    Accepted,
+    /// <summary>Stored before with the same content; the original position is returned.</summary>
+    Duplicate,
+    /// <summary>The id is already used for different content; nothing stored.</summary>
+    IdConflict,
+}
+
+[GenerateSerializer, Immutable, Alias("journey.RecordOutcome.v1")]
+public readonly record struct RecordOutcome(
+    [property: Id(0)] RecordStatus Status,
+    [property: Id(1)] ulong Position,
+    [property: Id(2)] ulong StreamRevision);
+
+internal sealed partial class JourneyGrain(IEventStore store, ILogger<JourneyGrain> logger) : Grain, IJourneyGrain
+{
+    // Concurrency conflicts mean another writer (another activation, another process) appended: reload
+    // and try again. More than a few in a row is not contention but a fault worth surfacing.
+    private const int MaxAttempts = 4;
+
+    // What the journey has stored: event id → (a 64-bit content digest, revision, position).
+    private readonly Dictionary<Guid, StoredEvent> stored = [];
+    private ulong? lastRevision;
+
+    private string StreamName => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken);
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    public async Task<RecordOutcome[]> RecordAsync(PendingEvent[] events)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var outcomes = new RecordOutcome[events.Length];
+            var toAppend = new List<(int Index, PendingEvent Event, ulong Digest)>(events.Length);
+            // Within one call the same id may come twice; the later one resolves against the earlier.
+            var laterCopies = new List<(int Index, int FirstIndex, ulong Digest)>();
+            Dictionary<Guid, int>? firstInCall = events.Length > 1 ? new(events.Length) : null;
+
+            for (var i = 0; i < events.Length; i++)
+            {
+                var e = events[i];
+                var digest = Digest(e.Data);
+                if (stored.TryGetValue(e.EventId, out var known))
+                {
+                    outcomes[i] = Resolve(known, digest);
+                }
+                else if (firstInCall is not null && firstInCall.TryGetValue(e.EventId, out var first))
+                {
+                    laterCopies.Add((i, first, digest));
+                }
+                else
+                {
+                    firstInCall?.Add(e.EventId, i);
+                    toAppend.Add((i, e, digest));
+                }
+            }
+
+            if (toAppend.Count > 0)
+            {
+                try
+                {
+                    var data = new EventData[toAppend.Count];
+                    for (var i = 0; i < data.Length; i++)
+                    {
+                        var e = toAppend[i].Event;
+                        data[i] = new EventData(e.EventId, JourneyEventJson.EventType, e.Data, e.Metadata);
+                    }
+                    var result = await store.AppendAsync(StreamName, ExpectedRevision.After(lastRevision), data);
+                    var firstRevision = result.NextExpectedRevision - (ulong)(data.Length - 1);
+                    for (var i = 0; i < toAppend.Count; i++)
+                    {
+                        var entry = new StoredEvent(toAppend[i].Digest, firstRevision + (ulong)i, result.Positions[i]);
+                        stored[toAppend[i].Event.EventId] = entry;
+                        outcomes[toAppend[i].Index] = new RecordOutcome(RecordStatus.Accepted, entry.Position, entry.Revision);
+                    }
+                    lastRevision = result.NextExpectedRevision;
+                }
+                catch (WrongExpectedRevisionException) when (attempt < MaxAttempts)
+                {
+                    LogConcurrencyConflict(StreamName, attempt);
+                    await LoadAsync(CancellationToken.None);
+                    continue;
+                }
+                catch (DuplicateEventIdException duplicate) when (attempt < MaxAttempts && duplicate.ExistingStream != StreamName)
+                {
+                    // The id is taken by another journey. The same content would have led to the same
+                    // journey, so this is an id reused for a different event: refuse that one only.
+                    var index = Array.FindIndex(events, e => e.EventId == duplicate.EventId);
+                    events = RemoveAt(events, index);
+                    var rest = await RecordAsync(events);
+                    return InsertAt(rest, index, new RecordOutcome(RecordStatus.IdConflict, duplicate.ExistingPosition, 0));
+                }
+            }
+
+            foreach (var (index, firstIndex, digest) in laterCopies)
+            {
+                var original = outcomes[firstIndex];
+                outcomes[index] = original.Status == RecordStatus.IdConflict
+                    ? original
+                    : Resolve(new StoredEvent(Digest(events[firstIndex].Data), original.StreamRevision, original.Position), digest);
+            }
+            return outcomes;
+        }
+    }
+
+    private static RecordOutcome Resolve(StoredEvent known, ulong digest) =>
+        known.Digest == digest
+            ? new RecordOutcome(RecordStatus.Duplicate, known.Position, known.Revision)
+            : new RecordOutcome(RecordStatus.IdConflict, known.Position, known.Revision);
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        stored.Clear();
+        lastRevision = null;
+        await foreach (var e in store.ReadStreamAsync(StreamName, ReadDirection.Forwards, cancellationToken: cancellationToken))
+        {
+            stored[e.EventId] = new StoredEvent(Digest(e.Data.Span), e.StreamRevision, e.Position);
+            lastRevision = e.StreamRevision;
+        }
+    }
+
+    // 64 bits of SHA-256 tell a true re-send from a reused id; the full hash would triple the state.
+    private static ulong Digest(ReadOnlySpan<byte> data) =>
+        BinaryPrimitives.ReadUInt64LittleEndian(JourneyEventJson.ContentHash(data));
+
+    private static PendingEvent[] RemoveAt(PendingEvent[] events, int index)
+    {
+        var rest = new PendingEvent[events.Length - 1];
+        Array.Copy(events, 0, rest, 0, index);
+        Array.Copy(events, index + 1, rest, index, events.Length - index - 1);
+        return rest;
+    }
+
+    private static RecordOutcome[] InsertAt(RecordOutcome[] outcomes, int index, RecordOutcome outcome)
+    {
+        var all = new RecordOutcome[outcomes.Length + 1];
+        Array.Copy(outcomes, 0, all, 0, index);
+        all[index] = outcome;
+        Array.Copy(outcomes, index, all, index + 1, outcomes.Length - index);
+        return all;
+    }
+
+    private readonly record struct StoredEvent(ulong Digest, ulong Revision, ulong Position);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Concurrency conflict on {Stream}, attempt {Attempt}; reloading the journey")]
+    private partial void LogConcurrencyConflict(string stream, int attempt);
+}

@@ -1,0 +1,184 @@
+using System.Threading.Channels;
+using Journey.Domain.Catalog;
+using Journey.Domain.Events;
+using Journey.Domain.LeadTimes;
+using Journey.Server.Hosting;
+using Journey.Storage;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace Journey.Server.Projections;
+
+/// <summary>
+/// The lead-time projection, live. One activation in the whole cluster (Orleans guarantees it), so
+/// more silos can join without two of them folding the same log.
+/// </summary>
+[Alias("journey.ILeadTimeProjectionGrain")]
+public interface ILeadTimeProjectionGrain : IGrainWithStringKey
+{
+    /// <summary>Activates the projection if it is not running; returns how far it has read.</summary>
+    [Alias("EnsureRunning")]
+    Task<ProjectionStatus> EnsureRunningAsync();
+
+    /// <summary>The figures as of the projection's checkpoint; at most a moment old.</summary>
+    [AlwaysInterleave, Alias("GetReport")]
+    Task<LeadTimeReport> GetReportAsync();
+}
+
+[GenerateSerializer, Immutable, Alias("journey.ProjectionStatus.v1")]
+public sealed record ProjectionStatus([property: Id(0)] ulong? Checkpoint, [property: Id(1)] long EventsApplied);
+
+[CollectionAgeLimit(AlwaysActive = true)]
+internal sealed partial class LeadTimeProjectionGrain(
+    IEventStore store,
+    JourneyCatalog catalog,
+    ProjectionSnapshotStore snapshots,
+    IOptions<JourneyOptions> options,
+    ILogger<LeadTimeProjectionGrain> logger) : Grain, ILeadTimeProjectionGrain
+{
+    public const string Key = "lead-times";
+
+    // Drain in slices so a query never waits behind a long fold.
+    private const int EventsPerTurn = 20_000;
+    private static readonly TimeSpan DrainPeriod = TimeSpan.FromMilliseconds(100);
+    private static readonly StreamFilter JourneyStreams = StreamFilter.Prefix(JourneyId.StreamCategory + "-");
+
+    private readonly Channel<(ulong Position, JourneyEvent Event)> feed =
+        Channel.CreateBounded<(ulong, JourneyEvent)>(new BoundedChannelOptions(100_000) { SingleWriter = true });
+    private readonly CancellationTokenSource stopping = new();
+    private LeadTimeProjection projection = new(catalog);
+    private Task pump = Task.CompletedTask;
+    private LeadTimeReport? report;
+    private long savedEvents = -1;
+    private DateTimeOffset lastSaved = DateTimeOffset.UtcNow;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await snapshots.LoadAsync(Key, cancellationToken);
+        if (snapshot is not null)
+        {
+            try
+            {
+                projection = LeadTimeProjection.FromSnapshot(catalog, snapshot);
+                savedEvents = projection.EventsApplied;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A snapshot from an older format or a changed catalog: the log is the truth, fold it again.
+                LogSnapshotUnusable(ex);
+                projection = new LeadTimeProjection(catalog);
+            }
+        }
+        LogStarting(projection.Checkpoint, projection.EventsApplied);
+        var from = projection.Checkpoint;
+        pump = Task.Run(() => PumpAsync(from, stopping.Token), CancellationToken.None);
+        this.RegisterGrainTimer(DrainAsync, new GrainTimerCreationOptions(DrainPeriod, DrainPeriod) { Interleave = true });
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        try
+        {
+            await pump;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await DrainAsync(cancellationToken);
+        await SaveAsync(cancellationToken);
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    public Task<ProjectionStatus> EnsureRunningAsync() =>
+        Task.FromResult(new ProjectionStatus(projection.Checkpoint, projection.EventsApplied));
+
+    public Task<LeadTimeReport> GetReportAsync() => Task.FromResult(report ??= projection.Report());
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var applied = 0;
+        while (feed.Reader.TryRead(out var item))
+        {
+            projection.Apply(item.Position, item.Event);
+            report = null;
+            if (++applied == EventsPerTurn)
+            {
+                // Let queries in between slices; the rest follows in this same tick.
+                applied = 0;
+                await Task.Yield();
+            }
+        }
+        if (projection.EventsApplied != savedEvents && DateTimeOffset.UtcNow - lastSaved >= options.Value.Projections.SnapshotInterval)
+        {
+            await SaveAsync(cancellationToken);
+        }
+    }
+
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        if (projection.EventsApplied == savedEvents)
+        {
+            return;
+        }
+        await snapshots.SaveAsync(Key, projection.Checkpoint, projection.ToSnapshot(), cancellationToken);
+        savedEvents = projection.EventsApplied;
+        lastSaved = DateTimeOffset.UtcNow;
+    }
+
+    // Reads the log outside the grain's turn (decoding JSON on another core) and feeds the fold.
+    private async Task PumpAsync(ulong? after, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var message in store.SubscribeToAllAsync(after, JourneyStreams, cancellationToken))
+                {
+                    if (message is EventAppeared { Event: var recorded })
+                    {
+                        after = recorded.Position;
+                        if (recorded.Type != JourneyEventJson.EventType)
+                        {
+                            continue;
+                        }
+                        JourneyEvent decoded;
+                        try
+                        {
+                            decoded = JourneyEventJson.Deserialize(recorded.Data.Span);
+                        }
+                        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException)
+                        {
+                            LogUndecodable(ex, recorded.Position, recorded.Stream);
+                            continue;
+                        }
+                        await feed.Writer.WriteAsync((recorded.Position, decoded), cancellationToken);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The store went away (restart, network): resume after the last event fed, no gap, no repeat.
+                LogSubscriptionDropped(ex, after);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lead-time projection starting after position {Checkpoint} with {Events} events applied")]
+    private partial void LogStarting(ulong? checkpoint, long events);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The saved lead-time snapshot cannot be used; rebuilding from the log")]
+    private partial void LogSnapshotUnusable(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event at position {Position} in {Stream} cannot be decoded; skipped")]
+    private partial void LogUndecodable(Exception exception, ulong position, string stream);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription dropped after position {Position}; resubscribing")]
+    private partial void LogSubscriptionDropped(Exception exception, ulong? position);
+}

@@ -1,0 +1,109 @@
+using Journey.Domain.Events;
+using Journey.Server.Hosting;
+using Journey.Server.Journeys;
+using Journey.Server.Tests.Infrastructure;
+using Journey.Storage;
+using Journey.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace Journey.Server.Tests;
+
+/// <summary>The journey grain on an in-process Orleans test cluster over a real SQLite store.</summary>
+public sealed class JourneyGrainTests(JourneyGrainTests.Cluster cluster) : IClassFixture<JourneyGrainTests.Cluster>
+{
+    public sealed class Cluster : IAsyncLifetime
+    {
+        public TestCluster Host { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            var builder = new TestClusterBuilder(1);
+            builder.Properties["StorePath"] = Path.Combine(TempDirectory.Create("journey-grains"), "journey.db");
+            builder.AddSiloBuilderConfigurator<StoreConfigurator>();
+            builder.AddClientBuilderConfigurator<ClientConfigurator>();
+            Host = builder.Build();
+            await Host.DeployAsync();
+        }
+
+        public async Task DisposeAsync() => await Host.StopAllSilosAsync();
+    }
+
+    private sealed class StoreConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) =>
+            siloBuilder.Services
+                .AddJourneySerialization()
+                .AddSingleton<IEventStore>(sp => SqliteEventStore.OpenAsync(sp.GetRequiredService<IConfiguration>()["StorePath"]!).GetAwaiter().GetResult());
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.Services.AddJourneySerialization();
+    }
+
+    private static PendingEvent Pending(Guid id, string content) =>
+        new(id, System.Text.Encoding.UTF8.GetBytes($"{{\"content\":\"{content}\"}}"), "{}"u8.ToArray());
+
+    private IJourneyGrain Journey() => cluster.Host.GrainFactory.GetGrain<IJourneyGrain>($"journey-test-{Guid.NewGuid():N}");
+
+    [Fact]
+    public async Task new_events_are_accepted_with_consecutive_revisions()
+    {
+        var grain = Journey();
+
+        var outcomes = await grain.RecordAsync([Pending(Guid.NewGuid(), "a"), Pending(Guid.NewGuid(), "b")]);
+
+        Assert.All(outcomes, o => Assert.Equal(RecordStatus.Accepted, o.Status));
+        Assert.Equal([0ul, 1ul], outcomes.Select(o => o.StreamRevision));
+        Assert.True(outcomes[1].Position > outcomes[0].Position);
+    }
+
+    [Fact]
+    public async Task the_same_id_twice_in_one_call_is_stored_once()
+    {
+        var grain = Journey();
+        var id = Guid.NewGuid();
+
+        var outcomes = await grain.RecordAsync([Pending(id, "a"), Pending(id, "a"), Pending(id, "changed")]);
+
+        Assert.Equal([RecordStatus.Accepted, RecordStatus.Duplicate, RecordStatus.IdConflict], outcomes.Select(o => o.Status));
+        Assert.Equal(outcomes[0].Position, outcomes[1].Position);
+    }
+
+    [Fact]
+    public async Task a_journey_reactivated_from_the_log_still_knows_its_events()
+    {
+        var key = $"journey-test-{Guid.NewGuid():N}";
+        var id = Guid.NewGuid();
+        var first = await cluster.Host.GrainFactory.GetGrain<IJourneyGrain>(key).RecordAsync([Pending(id, "a")]);
+
+        // Deactivate every grain: the next call activates it anew and it must derive its state from the stream.
+        var management = cluster.Host.GrainFactory.GetGrain<IManagementGrain>(0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+
+        var again = await cluster.Host.GrainFactory.GetGrain<IJourneyGrain>(key).RecordAsync([Pending(id, "a"), Pending(Guid.NewGuid(), "b")]);
+
+        Assert.Equal(RecordStatus.Duplicate, again[0].Status);
+        Assert.Equal(first[0].Position, again[0].Position);
+        Assert.Equal(1ul, again[1].StreamRevision);
+    }
+
+    [Fact]
+    public async Task a_journey_appended_to_by_another_writer_reloads_and_continues()
+    {
+        var key = $"journey-test-{Guid.NewGuid():N}";
+        var grain = cluster.Host.GrainFactory.GetGrain<IJourneyGrain>(key);
+        await grain.RecordAsync([Pending(Guid.NewGuid(), "a")]);
+        // Someone else appends to the same stream behind the grain's back (another silo, a migration).
+        var store = cluster.Host.GetSiloServiceProvider().GetRequiredService<IEventStore>();
+        await store.AppendAsync(key, ExpectedRevision.Exact(0), [new EventData(Guid.NewGuid(), JourneyEventJson.EventType, "{}"u8.ToArray(), "{}"u8.ToArray())]);
+
+        var outcome = await grain.RecordAsync([Pending(Guid.NewGuid(), "c")]);
+
+        Assert.Equal(RecordStatus.Accepted, outcome[0].Status);
+        Assert.Equal(2ul, outcome[0].StreamRevision);
+    }
+}
