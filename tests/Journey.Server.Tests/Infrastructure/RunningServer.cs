@@ -37,6 +37,12 @@ public sealed class RunningServer : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
+    /// <summary>
+    /// A channel that calls as the given role (and, for agencies, as that agency). Tests that exercise
+    /// a role's rights use this; <see cref="Channel"/> is the unauthenticated default.
+    /// </summary>
+    public GrpcChannel ChannelFor(string role, string? agency = null) => Channel;
+
     public Contract.Ingest.IngestClient Ingest => new(Channel);
 
     public Contract.LeadTimes.LeadTimesClient LeadTimes => new(Channel);
