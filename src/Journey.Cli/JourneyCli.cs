@@ -11,5 +11,6 @@ public static class JourneyCli
         SimulateCommand.Create(),
         LeadTimesCommand.Create(),
         RebuildCommand.Create(),
+        MigrateCommand.Create(),
     };
 }

@@ -6,6 +6,7 @@ using Journey.Server.Ingest;
 using Journey.Server.Projections;
 using Journey.Server.Queries;
 using Journey.Storage;
+using Journey.Storage.EventStoreDb;
 using Journey.Storage.Sqlite;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -77,7 +78,12 @@ public static class JourneyServerExtensions
         {
             // Opened once at start-up; blocking here is the one place it is harmless.
             StoreKind.Sqlite => SqliteEventStore.OpenAsync(Path.Combine(options.DataDir, EmbeddedStoreFile)).GetAwaiter().GetResult(),
-            _ => throw new InvalidOperationException($"Journey:Store '{options.Store}' is not available in this build."),
+            StoreKind.EventStoreDb => EventStoreDbEventStore.Create(
+                string.IsNullOrWhiteSpace(options.EventStoreDb.ConnectionString)
+                    ? throw new InvalidOperationException("Journey:Store is EventStoreDb but Journey:EventStoreDb:ConnectionString is not set (e.g. esdb://admin:changeit@localhost:2113?tls=true).")
+                    : options.EventStoreDb.ConnectionString,
+                sp.GetRequiredService<ILoggerFactory>()),
+            _ => throw new InvalidOperationException($"Journey:Store '{options.Store}' is not a store: use Sqlite or EventStoreDb."),
         });
         builder.Services.AddSingleton(_ => new ProjectionSnapshotStore(Path.Combine(options.DataDir, SnapshotFile)));
         return builder;
@@ -112,6 +118,7 @@ public static class JourneyServerExtensions
         // Fail at start-up, naming the file and entry, rather than at the first event.
         _ = app.Services.GetRequiredService<JourneyCatalog>();
         _ = app.Services.GetRequiredService<Pseudonymiser>();
+        _ = app.Services.GetRequiredService<IEventStore>();
 
         app.MapGrpcService<IngestService>();
         app.MapGrpcService<LeadTimesService>();
