@@ -10,7 +10,14 @@ public static class JourneyCli
     {
         SimulateCommand.Create(),
         LeadTimesCommand.Create(),
+        AnalyzeCommand.Create(),
+        ImportCommand.Create(),
+        OpportunitiesCommand.Create(),
         RebuildCommand.Create(),
+        ExportCommand.Create(),
+        ReplayCommand.Create(),
+        TokenCommand.Create(),
         MigrateCommand.Create(),
+        BenchCommand.Create(),
     };
 }

@@ -33,7 +33,11 @@ public sealed class JourneyGrainTests(JourneyGrainTests.Cluster cluster) : IClas
     private sealed class StoreConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder) =>
-            siloBuilder.Services
+            siloBuilder
+                // As the server configures it: journey grains have a short age limit, which Orleans
+                // requires to exceed the collection quantum.
+                .Configure<Orleans.Configuration.GrainCollectionOptions>(collection => collection.CollectionQuantum = TimeSpan.FromSeconds(15))
+                .Services
                 .AddJourneySerialization()
                 .AddSingleton<IEventStore>(sp => SqliteEventStore.OpenAsync(sp.GetRequiredService<IConfiguration>()["StorePath"]!).GetAwaiter().GetResult());
     }

@@ -11,14 +11,8 @@ public sealed class LeadTimeTests
     public async Task a_hand_computed_journey_gives_exactly_the_expected_lead_times()
     {
         await using var server = await RunningServer.StartAsync();
-        var batch = new Contract.AppendBatchRequest();
-        batch.Events.AddRange(Events.HandComputedJourney(Events.NewPerson()));
-        using (var call = server.Ingest.AppendStream())
-        {
-            await call.RequestStream.WriteAsync(batch);
-            await call.RequestStream.CompleteAsync();
-            await call.ResponseStream.ReadAllAsync().ToListAsync();
-        }
+        var results = await server.AppendAsAgenciesAsync(Events.HandComputedJourney(Events.NewPerson()));
+        Assert.All(results, r => Assert.Equal(Contract.EventResult.OutcomeOneofCase.Accepted, r.OutcomeCase));
 
         var report = await Wait.UntilAsync(
             async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest { JourneyType = "fa-barn" }),
@@ -58,7 +52,7 @@ public sealed class LeadTimeTests
         ulong position = 0;
         foreach (var e in journey.Take(journey.Count - 1))
         {
-            position = (await server.Ingest.AppendAsync(new Contract.AppendRequest { Event = e })).Result.Accepted.Position;
+            position = (await server.IngestAs(e.Agency).AppendAsync(new Contract.AppendRequest { Event = e })).Result.Accepted.Position;
         }
         var before = await Wait.UntilAsync(
             async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest()),
@@ -68,7 +62,7 @@ public sealed class LeadTimeTests
         Assert.Equal(0ul, faBarn.Journeys);
         Assert.Equal(1ul, faBarn.Services.Single(s => s.Service == "barnetrygd").Count);
 
-        var last = await server.Ingest.AppendAsync(new Contract.AppendRequest { Event = journey[^1] });
+        var last = await server.IngestAs(journey[^1].Agency).AppendAsync(new Contract.AppendRequest { Event = journey[^1] });
 
         var after = await Wait.UntilAsync(
             async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest()),

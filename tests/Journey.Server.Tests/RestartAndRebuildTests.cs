@@ -5,6 +5,7 @@ using Journey.Domain.Events;
 using Journey.Domain.LeadTimes;
 using Journey.Server.Hosting;
 using Journey.Server.Projections;
+using Journey.Server.Security;
 using Journey.Server.Tests.Infrastructure;
 using Journey.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,7 +29,7 @@ public sealed class RestartAndRebuildTests
         await using (var first = await RunningServer.StartAsync())
         {
             dataDir = first.DataDir;
-            var sent = await SimulateCommand.RunAsync(first.Address, journeys: 300, seed: 11, batchSize: 200, CancellationToken.None);
+            var sent = await SimulateCommand.RunAsync(first.Address, journeys: 300, seed: 11, batchSize: 200, CancellationToken.None, first.Tokens);
             Assert.All(sent.Values, c => Assert.Equal(c.Sent, c.Accepted));
             before = await CaughtUpLeadTimesJsonAsync(first);
             storedBefore = await CountStoredAsync(first);
@@ -39,7 +40,7 @@ public sealed class RestartAndRebuildTests
         Assert.Equal(before, await CaughtUpLeadTimesJsonAsync(second));
 
         // The same seed sends the same event ids: every one is a duplicate, nothing is stored again.
-        var again = await SimulateCommand.RunAsync(second.Address, journeys: 300, seed: 11, batchSize: 200, CancellationToken.None);
+        var again = await SimulateCommand.RunAsync(second.Address, journeys: 300, seed: 11, batchSize: 200, CancellationToken.None, second.Tokens);
         Assert.All(again.Values, c => Assert.Equal(c.Sent, c.Duplicates));
         Assert.Equal(storedBefore, await CountStoredAsync(second));
         Assert.Equal(before, await CaughtUpLeadTimesJsonAsync(second));
@@ -49,10 +50,10 @@ public sealed class RestartAndRebuildTests
     public async Task rebuild_from_position_zero_equals_the_live_state_and_exits_zero()
     {
         await using var server = await RunningServer.StartAsync();
-        await SimulateCommand.RunAsync(server.Address, journeys: 400, seed: 5, batchSize: 250, CancellationToken.None);
+        await SimulateCommand.RunAsync(server.Address, journeys: 400, seed: 5, batchSize: 250, CancellationToken.None, server.Tokens);
         await CaughtUpLeadTimesJsonAsync(server);
 
-        var exit = await JourneyCli.Create().Parse(["rebuild", "--server", server.Address]).InvokeAsync();
+        var exit = await JourneyCli.Create().Parse(["rebuild", "--server", server.Address, "--data-dir", server.DataDir]).InvokeAsync();
 
         Assert.Equal(0, exit);
     }
@@ -64,12 +65,12 @@ public sealed class RestartAndRebuildTests
         await using (var first = await RunningServer.StartAsync())
         {
             dataDir = first.DataDir;
-            await SimulateCommand.RunAsync(first.Address, journeys: 60, seed: 9, batchSize: 100, CancellationToken.None);
+            await SimulateCommand.RunAsync(first.Address, journeys: 60, seed: 9, batchSize: 100, CancellationToken.None, first.Tokens);
             await CaughtUpLeadTimesJsonAsync(first);
 
             // Plant a live state that skipped events in the middle of the log but claims the last position:
             // exactly the corruption a rebuild exists to reveal.
-            var events = await first.Services.GetRequiredService<IEventStore>().ReadAllAsync(ReadDirection.Forwards).ToListAsync();
+            var events = await first.Services.GetRequiredService<IEventStore>().ReadAllAsync(ReadDirection.Forwards, filter: JourneyStreams).ToListAsync();
             var damaged = new LeadTimeProjection(CatalogLoader.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "catalog")));
             foreach (var e in events.Take(events.Count / 3).Append(events[^1]))
             {
@@ -83,7 +84,7 @@ public sealed class RestartAndRebuildTests
         await using var second = await RunningServer.StartAsync(dataDir);
         await CaughtUpLeadTimesJsonAsync(second);
 
-        var exit = await JourneyCli.Create().Parse(["rebuild", "--server", second.Address]).InvokeAsync();
+        var exit = await JourneyCli.Create().Parse(["rebuild", "--server", second.Address, "--token", second.TokenFor(JourneyRoles.Admin)]).InvokeAsync();
 
         Assert.Equal(RebuildCommand.Differs, exit);
     }
@@ -92,7 +93,7 @@ public sealed class RestartAndRebuildTests
     public async Task leadtimes_json_prints_the_documented_keys_for_every_journey_type()
     {
         await using var server = await RunningServer.StartAsync();
-        await SimulateCommand.RunAsync(server.Address, journeys: 90, seed: 2, batchSize: 100, CancellationToken.None);
+        await SimulateCommand.RunAsync(server.Address, journeys: 90, seed: 2, batchSize: 100, CancellationToken.None, server.Tokens);
 
         using var document = System.Text.Json.JsonDocument.Parse(await CaughtUpLeadTimesJsonAsync(server));
 
@@ -120,7 +121,8 @@ public sealed class RestartAndRebuildTests
     private static async Task<string> CaughtUpLeadTimesJsonAsync(RunningServer server)
     {
         var store = server.Services.GetRequiredService<IEventStore>();
-        var last = await store.ReadAllAsync(ReadDirection.Backwards, maxCount: 1).FirstOrDefaultAsync();
+        // Reads leave audit events in the log; the projection follows journey streams only.
+        var last = await store.ReadAllAsync(ReadDirection.Backwards, maxCount: 1, filter: JourneyStreams).FirstOrDefaultAsync();
         var report = await Wait.UntilAsync(
             async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest()),
             r => r.Checkpoint >= (last?.Position ?? 0),
@@ -129,7 +131,9 @@ public sealed class RestartAndRebuildTests
     }
 
     private static async Task<long> CountStoredAsync(RunningServer server) =>
-        await server.Services.GetRequiredService<IEventStore>().ReadAllAsync(ReadDirection.Forwards).LongCountAsync();
+        await server.Services.GetRequiredService<IEventStore>().ReadAllAsync(ReadDirection.Forwards, filter: JourneyStreams).LongCountAsync();
+
+    private static readonly StreamFilter JourneyStreams = StreamFilter.Prefix(JourneyId.StreamCategory + "-");
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

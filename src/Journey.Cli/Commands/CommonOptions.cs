@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net.Http.Headers;
 using Grpc.Net.Client;
 
 namespace Journey.Cli.Commands;
@@ -7,6 +8,9 @@ namespace Journey.Cli.Commands;
 public static class CommonOptions
 {
     public const string DefaultServer = "http://127.0.0.1:5080";
+
+    /// <summary>The server's default data directory when both run from the repository root.</summary>
+    public const string DefaultDataDir = "./data";
 
     public static Option<string> Server() => new("--server")
     {
@@ -19,8 +23,52 @@ public static class CommonOptions
         Description = "Print one JSON document instead of a table",
     };
 
+    public static Option<string?> Token() => new("--token")
+    {
+        Description = $"The bearer token to call with (default: ${TokenSource.EnvironmentVariable}, else a development token signed with the key in --data-dir)",
+    };
+
+    public static Option<string> DataDir() => new("--data-dir")
+    {
+        Description = "A Development server's data directory, whose key signs development tokens",
+        DefaultValueFactory = _ => DefaultDataDir,
+    };
+
+    /// <summary>Where the command's tokens come from, from its <c>--token</c> and <c>--data-dir</c> options.</summary>
+    public static TokenSource Tokens(ParseResult parse, Option<string?> token, Option<string> dataDir) =>
+        TokenSource.Resolve(parse.GetValue(token), parse.GetValue(dataDir) ?? DefaultDataDir);
+
+    /// <summary>A channel without credentials: enough for health checks only.</summary>
     public static GrpcChannel Channel(string server) => GrpcChannel.ForAddress(server, new GrpcChannelOptions
     {
         MaxReceiveMessageSize = 64 * 1024 * 1024,
     });
+
+    /// <summary>
+    /// A channel whose every call carries a bearer token from <paramref name="tokens"/> for
+    /// <paramref name="role"/> (as <paramref name="agency"/>), fetched per call so long runs outlive any token.
+    /// </summary>
+    public static GrpcChannel Channel(string server, TokenSource tokens, string role, string? agency = null) =>
+        GrpcChannel.ForAddress(server, new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = 64 * 1024 * 1024,
+            HttpHandler = new BearerTokenHandler(tokens, role, agency)
+            {
+                InnerHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+            },
+        });
+
+    // A handler rather than gRPC call credentials: those refuse plain-HTTP addresses, which the
+    // embedded server uses by default.
+    private sealed class BearerTokenHandler(TokenSource tokens, string role, string? agency) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (tokens.TokenFor(role, agency) is { } token)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 }

@@ -16,13 +16,17 @@ public static class SimulateCommand
         var journeys = new Option<int>("--journeys") { Description = "How many journeys to simulate", DefaultValueFactory = _ => 1_000 };
         var seed = new Option<int>("--seed") { Description = "Same seed, same events (and the same event ids: a re-run stores nothing new)", DefaultValueFactory = _ => 1 };
         var batchSize = new Option<int>("--batch-size") { Description = "Events per streamed batch", DefaultValueFactory = _ => 500 };
+        var token = CommonOptions.Token();
+        var dataDir = CommonOptions.DataDir();
         var command = new Command("simulate", "Send realistic synthetic journeys for the catalog to a server, as the agencies would")
         {
-            server, journeys, seed, batchSize,
+            server, journeys, seed, batchSize, token, dataDir,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var summary = await RunAsync(parse.GetValue(server)!, parse.GetValue(journeys), parse.GetValue(seed), parse.GetValue(batchSize), cancellationToken);
+            var summary = await RunAsync(
+                parse.GetValue(server)!, parse.GetValue(journeys), parse.GetValue(seed), parse.GetValue(batchSize), cancellationToken,
+                CommonOptions.Tokens(parse, token, dataDir));
             var table = new Table().AddColumns("Agency", "Sent", "Accepted", "Duplicates", "Rejected");
             foreach (var (agency, counts) in summary.OrderBy(s => s.Key, StringComparer.Ordinal))
             {
@@ -36,17 +40,25 @@ public static class SimulateCommand
 
     public sealed record AgencyCounts(long Sent, long Accepted, long Duplicates, long Rejected, IReadOnlyList<string> FirstRejections);
 
-    /// <summary>Generates and sends; each agency streams its own events, all agencies at once.</summary>
-    public static async Task<IReadOnlyDictionary<string, AgencyCounts>> RunAsync(string server, int journeys, int seed, int batchSize, CancellationToken cancellationToken)
+    /// <summary>
+    /// Generates and sends; each agency streams its own events, all agencies at once, each with a token
+    /// for that agency from <paramref name="tokens"/> (default: <c>JOURNEY_TOKEN</c>, else development
+    /// tokens signed with the key in ./data).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, AgencyCounts>> RunAsync(
+        string server, int journeys, int seed, int batchSize, CancellationToken cancellationToken, TokenSource? tokens = null)
     {
+        tokens ??= TokenSource.Resolve(null, CommonOptions.DefaultDataDir);
         var catalog = CatalogLoader.LoadDefault();
         var byAgency = new JourneySimulator(catalog, seed).Generate(journeys)
             .GroupBy(e => e.Agency, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
 
-        using var channel = CommonOptions.Channel(server);
-        var client = new Contract.Ingest.IngestClient(channel);
-        var sends = byAgency.Select(async pair => (pair.Key, await SendAsync(client, pair.Value, batchSize, cancellationToken)));
+        var sends = byAgency.Select(async pair =>
+        {
+            using var channel = CommonOptions.Channel(server, tokens, Roles.Agency, pair.Key);
+            return (pair.Key, await SendAsync(new Contract.Ingest.IngestClient(channel), pair.Value, batchSize, cancellationToken));
+        });
         return (await Task.WhenAll(sends)).ToDictionary(r => r.Key, r => r.Item2, StringComparer.Ordinal);
     }
 

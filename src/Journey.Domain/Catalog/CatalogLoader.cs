@@ -20,6 +20,13 @@ public static partial class CatalogLoader
     private const int MaxIdLength = 64;
     private const int MaxCodeLength = 128;
     private const int MaxAttributesPerActivity = 16;
+    private const int MaxLogNameLength = 256;
+
+    /// <summary>The <c>kind</c> of a journey type that describes a life event (the default).</summary>
+    public const string LifeEventKind = "life-event";
+
+    /// <summary>The <c>kind</c> of a journey type imported from an agency's process log.</summary>
+    public const string ProcessLogKind = "process-log";
 
     private static readonly JsonDocumentOptions JsonOptions = new()
     {
@@ -89,6 +96,7 @@ public static partial class CatalogLoader
         var agencies = new List<AgencyDefinition>();
         var operators = new List<(CatalogJsonObject Entry, string Agency, string OperatedBy)>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var organisations = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in root.Objects("agencies", "id"))
         {
             var id = entry.String("id");
@@ -99,12 +107,25 @@ public static partial class CatalogLoader
             }
             var name = entry.Text("name");
             var operatedBy = entry.OptionalString("operatedBy");
+            var organisationNumber = entry.OptionalString("organisationNumber");
+            if (organisationNumber is not null)
+            {
+                if (!IsOrganisationNumber(organisationNumber))
+                {
+                    throw entry.Error($"organisationNumber '{organisationNumber}' is not an organisation number: nine digits with a valid modulus-11 check digit");
+                }
+                // A token names one organisation; it must lead to one agency, never to whichever comes first.
+                if (!organisations.TryAdd(organisationNumber, entry.Entry))
+                {
+                    throw entry.Error($"organisationNumber '{organisationNumber}' is also given to {organisations[organisationNumber]}");
+                }
+            }
             entry.EnsureNoUnknownProperties();
             if (operatedBy is not null)
             {
                 operators.Add((entry, id, operatedBy));
             }
-            agencies.Add(new AgencyDefinition(id, name) { OperatedBy = operatedBy });
+            agencies.Add(new AgencyDefinition(id, name) { OperatedBy = operatedBy, OrganisationNumber = organisationNumber });
         }
         root.EnsureNoUnknownProperties();
         if (agencies.Count == 0)
@@ -119,6 +140,28 @@ public static partial class CatalogLoader
             }
         }
         return agencies;
+    }
+
+    // Brønnøysundregistrene's rule: nine digits, the last a modulus-11 check digit with weights 3 2 7 6 5 4 3 2.
+    private static bool IsOrganisationNumber(string value)
+    {
+        if (value.Length != 9 || value.AsSpan().ContainsAnyExceptInRange('0', '9'))
+        {
+            return false;
+        }
+        ReadOnlySpan<int> weights = [3, 2, 7, 6, 5, 4, 3, 2];
+        var sum = 0;
+        for (var i = 0; i < weights.Length; i++)
+        {
+            sum += (value[i] - '0') * weights[i];
+        }
+        var check = 11 - sum % 11;
+        return check switch
+        {
+            11 => value[8] == '0',
+            10 => false,
+            _ => value[8] - '0' == check,
+        };
     }
 
     private static JourneyTypeDefinition ReadJourneyType(string path, string fileId, int fileVersion, HashSet<string> agencies)
@@ -140,6 +183,12 @@ public static partial class CatalogLoader
         var name = root.Text("name");
         var lifeEvent = root.String("lifeEventActivity");
         var roles = root.Strings("relatedRoles", role => IsId(role) ? null : "is not a well-formed role (lowercase letters, digits and single hyphens)");
+        var kind = root.OptionalString("kind") switch
+        {
+            null or LifeEventKind => JourneyKind.LifeEvent,
+            ProcessLogKind => JourneyKind.ProcessLog,
+            var other => throw root.Error($"kind '{other}' is not '{LifeEventKind}' or '{ProcessLogKind}'"),
+        };
 
         var activities = ReadActivities(root, agencies);
         var codes = activities.ToDictionary(a => a.Code, StringComparer.Ordinal);
@@ -147,17 +196,18 @@ public static partial class CatalogLoader
         {
             throw root.Error($"lifeEventActivity '{lifeEvent}' is not an activity of journey type '{id}'");
         }
-        var services = ReadServices(root, id, lifeEvent, codes, agencies);
+        var services = ReadServices(root, id, lifeEvent, codes, agencies, kind);
         var intervals = ReadIntervals(root, id, codes);
         root.EnsureNoUnknownProperties();
 
-        return new JourneyTypeDefinition(id, version, name, lifeEvent, roles, activities, services, intervals, file);
+        return new JourneyTypeDefinition(id, version, name, lifeEvent, roles, activities, services, intervals, file) { Kind = kind };
     }
 
     private static List<ActivityDefinition> ReadActivities(CatalogJsonObject root, HashSet<string> agencies)
     {
         var activities = new List<ActivityDefinition>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var logNamesSeen = new Dictionary<(string LogName, string Agency), string>();
         foreach (var entry in root.Objects("activities", "code"))
         {
             var code = entry.String("code");
@@ -186,18 +236,38 @@ public static partial class CatalogLoader
             {
                 throw entry.Error($"an activity may carry at most {MaxAttributesPerActivity} attributes");
             }
+            var logNames = entry.Has("logNames")
+                ? entry.Strings("logNames", logName => logName.Length is > 0 and <= MaxLogNameLength && !logName.Any(char.IsControl)
+                    ? null
+                    : $"is not a log name: 1 to {MaxLogNameLength} characters, no control characters")
+                : [];
             entry.EnsureNoUnknownProperties();
-            activities.Add(new ActivityDefinition(code, agency, name, attributes));
+            activities.Add(new ActivityDefinition(code, agency, name, attributes) { LogNames = logNames });
+            foreach (var logName in logNames)
+            {
+                // The importer picks the activity by name and agency: each pair must lead to one activity.
+                if (!logNamesSeen.TryAdd((logName, agency), entry.Entry))
+                {
+                    throw entry.Error($"log name '{logName}' is also given to {logNamesSeen[(logName, agency)]} of the same agency");
+                }
+            }
         }
         if (activities.Count == 0)
         {
             throw root.Error("'activities' must list at least one activity");
         }
+        foreach (var ((logName, _), entry) in logNamesSeen)
+        {
+            if (seen.TryGetValue(logName, out var other) && other != entry)
+            {
+                throw root.Error($"log name '{logName}' of {entry} is the code of {other}");
+            }
+        }
         return activities;
     }
 
     private static List<ServiceDefinition> ReadServices(
-        CatalogJsonObject root, string journeyType, string lifeEvent, Dictionary<string, ActivityDefinition> codes, HashSet<string> agencies)
+        CatalogJsonObject root, string journeyType, string lifeEvent, Dictionary<string, ActivityDefinition> codes, HashSet<string> agencies, JourneyKind kind)
     {
         var services = new List<ServiceDefinition>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -251,9 +321,11 @@ public static partial class CatalogLoader
             entry.EnsureNoUnknownProperties();
             services.Add(new ServiceDefinition(id, name, agency, application, proactive, decision, delivery, dependsOn, target));
         }
-        if (services.Count == 0)
+        // A process log is imported for its flow (directly-follows map, hand-overs) before anyone has
+        // described services in it; a life event without services would only be a forgotten section.
+        if (services.Count == 0 && kind != JourneyKind.ProcessLog)
         {
-            throw root.Error("'services' must list at least one service");
+            throw root.Error($"'services' must list at least one service (only a journey type of kind '{ProcessLogKind}' may list none)");
         }
         return services;
     }

@@ -11,6 +11,13 @@ public sealed record AgencyDefinition(string Id, LocalizedText Name)
     /// (Folkeregisteret by Skatteetaten, Helfo by Helsedirektoratet); null otherwise.
     /// </summary>
     public string? OperatedBy { get; init; }
+
+    /// <summary>
+    /// The organisation number (organisasjonsnummer, nine digits) of the legal entity that holds the
+    /// agency's credentials, as Maskinporten names it in a token's <c>consumer</c> claim; null for roles
+    /// that many organisations fill (each municipality) and for bodies that act through their operator.
+    /// </summary>
+    public string? OrganisationNumber { get; init; }
 }
 
 /// <summary>An activity an agency may emit in a journey, and the attributes it may carry.</summary>
@@ -18,7 +25,27 @@ public sealed record ActivityDefinition(
     string Code,
     string Agency,
     LocalizedText Name,
-    IReadOnlyList<string> Attributes);
+    IReadOnlyList<string> Attributes)
+{
+    /// <summary>
+    /// Names under which case-system exports (XES <c>concept:name</c>, a CSV activity column) write this
+    /// activity; <c>journey import</c> maps them to <see cref="Code"/>. Empty when the exports use the code.
+    /// </summary>
+    public IReadOnlyList<string> LogNames { get; init; } = [];
+}
+
+/// <summary>What a journey type describes.</summary>
+public enum JourneyKind
+{
+    /// <summary>A citizen's life event and the public services in it (the default).</summary>
+    LifeEvent,
+
+    /// <summary>
+    /// One agency's process as its case system logs it, imported for process mining: its start activity
+    /// stands in for the life event and it may define no services.
+    /// </summary>
+    ProcessLog,
+}
 
 /// <summary>
 /// A public service inside a journey, run by one agency. It starts either by the citizen's application
@@ -57,6 +84,9 @@ public sealed record JourneyTypeDefinition(
     /// <summary>The data file it was read from, for error messages.</summary>
     string SourceFile)
 {
+    /// <summary>Whether this is a life event (the default) or an imported process log.</summary>
+    public JourneyKind Kind { get; init; } = JourneyKind.LifeEvent;
+
     private readonly Dictionary<string, ActivityDefinition> activitiesByCode =
         Activities.ToDictionary(a => a.Code, StringComparer.Ordinal);
 

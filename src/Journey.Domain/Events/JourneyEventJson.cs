@@ -15,11 +15,21 @@ public static class JourneyEventJson
 
     public const string ContentType = "application/json";
 
+    // Every event is serialised at the door and decoded by each projection: one writer, one buffer and
+    // one cache of the catalog's few strings per thread keep that to the allocations the result needs.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? threadBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? threadWriter;
+
+    [ThreadStatic]
+    private static Utf8StringCache? threadStrings;
+
     /// <summary>Serialises deterministically: the same event always gives the same bytes.</summary>
     public static byte[] Serialize(JourneyEvent e)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer))
+        var w = RentWriter(out var buffer);
         {
             w.WriteStartObject();
             w.WriteString("eventId", e.EventId);
@@ -40,7 +50,9 @@ public static class JourneyEventJson
                 w.WriteEndArray();
             }
             // Round-trip format keeps the offset the agency sent.
-            w.WriteString("occurredAt", e.OccurredAt.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", System.Globalization.CultureInfo.InvariantCulture));
+            Span<char> occurredAt = stackalloc char[40];
+            e.OccurredAt.TryFormat(occurredAt, out var length, "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", System.Globalization.CultureInfo.InvariantCulture);
+            w.WriteString("occurredAt", occurredAt[..length]);
             w.WriteString("initiator", InitiatorName(e.Initiator));
             w.WriteString("lifecycle", e.Lifecycle == Lifecycle.Start ? "start" : "complete");
             if (e.CaseRef is not null)
@@ -58,7 +70,21 @@ public static class JourneyEventJson
             }
             w.WriteEndObject();
         }
+        w.Flush();
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// This thread's JSON writer, reset onto its emptied buffer. For callers that write a small JSON
+    /// document and copy it out before writing the next; never across an await.
+    /// </summary>
+    public static Utf8JsonWriter RentWriter(out ArrayBufferWriter<byte> buffer)
+    {
+        buffer = threadBuffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var writer = threadWriter ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        return writer;
     }
 
     /// <summary>A digest of the stored bytes, to tell a true re-send from an id reused for other content.</summary>
@@ -66,6 +92,7 @@ public static class JourneyEventJson
 
     public static JourneyEvent Deserialize(ReadOnlySpan<byte> data)
     {
+        var strings = threadStrings ??= new Utf8StringCache();
         var reader = new Utf8JsonReader(data);
         Guid eventId = default;
         string? journeyType = null, agency = null, activity = null, subject = null, caseRef = null;
@@ -83,13 +110,14 @@ public static class JourneyEventJson
             switch (name)
             {
                 case "eventId": eventId = reader.GetGuid(); break;
-                case "journeyType": journeyType = reader.GetString(); break;
-                case "agency": agency = reader.GetString(); break;
-                case "activity": activity = reader.GetString(); break;
+                // Catalog values: a few dozen distinct strings, so each is allocated once per thread.
+                case "journeyType": journeyType = strings.Get(ref reader); break;
+                case "agency": agency = strings.Get(ref reader); break;
+                case "activity": activity = strings.Get(ref reader); break;
                 case "subject": subject = reader.GetString(); break;
-                case "occurredAt": occurredAt = DateTimeOffset.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture); break;
-                case "initiator": initiator = ParseInitiator(reader.GetString()); break;
-                case "lifecycle": lifecycle = reader.GetString() == "start" ? Lifecycle.Start : Lifecycle.Complete; break;
+                case "occurredAt": occurredAt = ReadInstant(ref reader); break;
+                case "initiator": initiator = ParseInitiator(strings.Get(ref reader)); break;
+                case "lifecycle": lifecycle = reader.ValueTextEquals("start"u8) ? Lifecycle.Start : Lifecycle.Complete; break;
                 case "caseRef": caseRef = reader.GetString(); break;
                 case "related":
                     related = [];
@@ -100,7 +128,7 @@ public static class JourneyEventJson
                         {
                             var p = reader.GetString();
                             reader.Read();
-                            if (p == "role") role = reader.GetString();
+                            if (p == "role") role = strings.Get(ref reader);
                             else if (p == "person") person = reader.GetString();
                             else reader.Skip();
                         }
@@ -138,6 +166,12 @@ public static class JourneyEventJson
     }
 
     public static readonly IReadOnlyDictionary<string, string> EmptyAttributes = new Dictionary<string, string>();
+
+    // What Serialize writes parses without a string; anything else ISO 8601 allows still parses as before.
+    private static DateTimeOffset ReadInstant(ref Utf8JsonReader reader) =>
+        reader.TryGetDateTimeOffset(out var instant)
+            ? instant
+            : DateTimeOffset.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
 
     public static string InitiatorName(Initiator initiator) => initiator switch
     {

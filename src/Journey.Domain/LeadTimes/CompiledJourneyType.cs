@@ -81,6 +81,34 @@ internal sealed class CompiledJourneyType
             list.Sort(static (a, b) => a.Kind.CompareTo(b.Kind));
             Roles[i] = list.Count == 0 ? NoRoles : [.. list];
         }
+
+        // Agencies that take part, ordered by id: an activity's or a service's agency indexes this array.
+        var agencyOf = definition.Activities.ToDictionary(a => a.Code, a => a.Agency, StringComparer.Ordinal);
+        Agencies = [.. definition.Activities.Select(a => a.Agency).Concat(Services.Select(s => s.Agency)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        var agencyIndex = Agencies.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => (short)x.i, StringComparer.Ordinal);
+        ActivityAgency = [.. ActivityCodes.Select(code => agencyOf.TryGetValue(code, out var agency) ? agencyIndex[agency] : (short)-1)];
+        ServiceAgency = [.. Services.Select(s => agencyIndex[s.Agency])];
+
+        // The activities some service depends on get a slot each, so a journey tracks when each was first recorded.
+        var slots = new Dictionary<short, short>();
+        DependencySlot = new short[codes.Count];
+        Array.Fill(DependencySlot, (short)-1);
+        DependsOn = new short[Services.Length][];
+        for (var s = 0; s < Services.Length; s++)
+        {
+            DependsOn[s] = [.. Services[s].DependsOn.Select(code =>
+            {
+                var activity = ActivityIndex[code];
+                if (!slots.TryGetValue(activity, out var slot))
+                {
+                    slot = (short)slots.Count;
+                    slots.Add(activity, slot);
+                    DependencySlot[activity] = slot;
+                }
+                return slot;
+            })];
+        }
+        DependencySlots = slots.Count;
     }
 
     public JourneyTypeDefinition Definition { get; }
@@ -99,9 +127,30 @@ internal sealed class CompiledJourneyType
     /// <summary>Index → the roles the activity plays, ordered by <see cref="RoleKind"/>; empty when it plays none.</summary>
     public ActivityRole[][] Roles { get; }
 
+    /// <summary>Agency ids of the journey type's activities and services, ordered.</summary>
+    public string[] Agencies { get; }
+
+    /// <summary>Activity index → index into <see cref="Agencies"/> (-1 for the life event of another journey type's catalog).</summary>
+    public short[] ActivityAgency { get; }
+
+    /// <summary>Service index → index into <see cref="Agencies"/>.</summary>
+    public short[] ServiceAgency { get; }
+
+    /// <summary>Activity index → its dependency slot, or -1 when no service depends on it.</summary>
+    public short[] DependencySlot { get; }
+
+    /// <summary>How many activities some service depends on.</summary>
+    public int DependencySlots { get; }
+
+    /// <summary>Service index → the dependency slots of the activities it depends on.</summary>
+    public short[][] DependsOn { get; }
+
     /// <summary>Every journey of this type seen, by subject (the string instance of the first event).</summary>
     public Dictionary<string, JourneyTimeline> Journeys { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The figures last reported, until an event that matters to them is applied.</summary>
+    /// <summary>The journeys folded into one cube per month, until an event of this type is applied.</summary>
+    public JourneyTypeCubes? Cubes { get; set; }
+
+    /// <summary>The unfiltered figures last reported, until an event of this type is applied.</summary>
     public JourneyTypeLeadTimes? Figures { get; set; }
 }

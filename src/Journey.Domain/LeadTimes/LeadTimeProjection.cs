@@ -1,14 +1,14 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using Journey.Domain.Catalog;
 using Journey.Domain.Events;
+using Journey.Domain.ProcessMining;
 using Journey.Domain.Statistics;
 
 namespace Journey.Domain.LeadTimes;
 
 /// <summary>
-/// End-to-end and per-service lead times: a pure fold over the log. This is the one place that defines
-/// what the figures mean.
+/// End-to-end and per-service lead times, hand-overs between agencies, the directly-follows map and the
+/// proactive potential: a pure fold over the log. This is the one place that defines what the figures mean.
 /// </summary>
 /// <remarks>
 /// <para><b>Journey and its order.</b> A journey is all events of one journey type for one subject
@@ -18,14 +18,16 @@ namespace Journey.Domain.LeadTimes;
 /// whatever the arrival order of different journeys' events, and a late (backfilled) event that lands
 /// earlier in a journey recomputes that journey's figures.</para>
 /// <para><b>Life event.</b> The first occurrence of the journey type's
-/// <see cref="JourneyTypeDefinition.LifeEventActivity"/>. A journey without it has no figures yet (it is
-/// counted only in <see cref="Journeys"/>).</para>
+/// <see cref="JourneyTypeDefinition.LifeEventActivity"/>. A journey without it has no lead times yet; it
+/// has only the process-mining figures below.</para>
 /// <para><b>Service instance.</b> At most one per service and journey, found by walking the journey in
 /// order: the <i>trigger</i> is the first application activity (reactive) or proactive activity (proactive),
 /// whichever comes first; the <i>decision</i> is the first decision activity strictly after the trigger;
 /// the <i>delivery</i> is the first delivery activity strictly after the decision. Triggers may precede the
 /// life event (e.g. parental benefit applied for before the birth). An event counts whatever its
-/// <see cref="JourneyEvent.Lifecycle"/>.</para>
+/// <see cref="JourneyEvent.Lifecycle"/>. The instance's <i>initiator</i> is its trigger event's
+/// <see cref="JourneyEvent.Initiator"/>; it is <i>started proactively</i> when its trigger is a proactive
+/// activity.</para>
 /// <para><b>Out-of-order steps.</b> A decision or delivery that comes before the step it should follow (in
 /// journey order) is not that step: it is skipped, and the service stays undecided or undelivered until a
 /// later one arrives. So agency processing and delivery are never negative. Waiting for the citizen and
@@ -34,22 +36,43 @@ namespace Journey.Domain.LeadTimes;
 /// <para><b>Intervals of a delivered service.</b> Waiting for the citizen = life event → application (zero
 /// when started proactively); agency processing = trigger → decision; delivery = decision → delivery;
 /// total = the sum of the three.</para>
-/// <para><b>Counting.</b> A service instance counts in <see cref="ServiceLeadTimes"/> when delivered (in a
-/// journey with its life event), whether or not its journey is complete. A journey is <i>completed</i>
-/// when it has its life event, at least one service started, and every started service delivered; only
-/// completed journeys count in <see cref="JourneyTypeLeadTimes.Journeys"/> and
-/// <see cref="JourneyTypeLeadTimes.EndToEnd"/> (life event → last delivery).</para>
+/// <para><b>Counting.</b> A service instance counts in <see cref="ServiceLeadTimes.Starts"/> when started and
+/// in its durations when delivered (in a journey with its life event), whether or not its journey is
+/// complete. A journey is <i>completed</i> when it has its life event, at least one service started, and
+/// every started service delivered; only completed journeys count in
+/// <see cref="JourneyTypeLeadTimes.Journeys"/> and <see cref="JourneyTypeLeadTimes.EndToEnd"/> (life event →
+/// last delivery).</para>
+/// <para><b>Proactive potential.</b> For a service instance started by an application, when every activity
+/// the service <see cref="ServiceDefinition.DependsOn"/> had occurred in the journey by the time of the
+/// application: the citizen waited to apply, while the data the service needs was already recorded, from
+/// the later of the life event and the last of those activities' first occurrences, to the application.
+/// That wait counts when above zero; its sum in days is the service's citizen-days, the instances with one
+/// are the journeys affected. A service without <c>dependsOn</c> or without application activities has no
+/// potential to measure and is not ranked. Ranked by citizen-days, most first.</para>
+/// <para><b>Process-mining figures</b> cover every journey seen, with or without its life event, as
+/// process-mining tools cover every case: the <i>span</i> (first → last event), the <i>directly-follows
+/// map</i> (each pair of consecutive events of a journey is one occurrence of an arc, timed later − earlier;
+/// <see cref="DirectlyFollowsGraph"/>, shared with the offline analysis) and <i>hand-overs</i>: each time
+/// two consecutive events belong to different agencies (by the catalog's agency of their activity), the
+/// last event at one agency is followed by the first at the next, and the time between them is one hand-over
+/// from the one to the other.</para>
 /// <para><b>Months.</b> "yyyy-MM" of the life event in the life event's own UTC offset; a month's figures
 /// are the same figures restricted to journeys whose life event fell in it. A month is listed when some
-/// journey's life event fell in it, even if none is completed yet.</para>
-/// <para><b>Statistics.</b> Seconds as double; mean, median and p90 by <see cref="Percentiles.OfSorted"/>
-/// (linear interpolation between closest ranks); an empty group has count 0 and zeros. The report lists
-/// every journey type of the catalog and every service of each type, ordered by id.</para>
+/// journey's life event fell in it, even if none is completed yet. A period filter
+/// (<see cref="LeadTimeFilter"/>) merges its months; journeys without a life event have no month.</para>
+/// <para><b>Breakdowns.</b> Per agency (the journeys it took part in and the services it runs), per
+/// initiator, per month; <see cref="Report(LeadTimeFilter)"/> restricts any of them to one journey type,
+/// period or agency.</para>
+/// <para><b>Statistics.</b> Seconds as double; mean, median, p90, p95 and p99 by linear interpolation between
+/// closest ranks, exact for groups of up to <see cref="DurationDistribution.ExactLimit"/> values and within
+/// <see cref="DurationDistribution.RelativeAccuracy"/> beyond (<see cref="DurationDistribution"/>); count,
+/// mean, minimum and maximum always exact. An empty group has count 0 and zeros. The report lists every
+/// journey type of the catalog and every service of each type, ordered by id.</para>
 /// <para><b>Ignored events.</b> Events of a journey type the catalog does not know, or of an activity the
-/// journey type does not know, are counted in <see cref="EventsIgnored"/> and otherwise ignored. Known
-/// activities that play no part in these rules make the journey seen but are not kept.</para>
-/// <para>Not thread-safe: one writer, and <see cref="Report"/> (which refreshes cached figures) must not
-/// run concurrently with anything else on the same instance.</para>
+/// journey type does not know, are counted in <see cref="EventsIgnored"/> and otherwise ignored.</para>
+/// <para>Memory: 16 bytes per event kept (<see cref="TimelineEntry"/>) plus the subject; the figures are
+/// derived when a report is made. Not thread-safe: one writer, and <see cref="Report()"/> (which refreshes
+/// cached figures) must not run concurrently with anything else on the same instance.</para>
 /// </remarks>
 public sealed class LeadTimeProjection
 {
@@ -126,12 +149,11 @@ public sealed class LeadTimeProjection
             timeline = new JourneyTimeline();
             Journeys++;
         }
-        if (type.Roles[activity].Length > 0)
-        {
-            var at = e.OccurredAt;
-            timeline!.Insert(new TimelineEntry(at.UtcTicks, (short)at.TotalOffsetMinutes, activity));
-            type.Figures = null;
-        }
+        // Every known activity is kept: the directly-follows map and hand-overs need them all.
+        var at = e.OccurredAt;
+        timeline!.Insert(new TimelineEntry(at.UtcTicks, (short)at.TotalOffsetMinutes, activity, (byte)e.Initiator));
+        type.Cubes = null;
+        type.Figures = null;
     }
 
     /// <summary>The figures over every event applied so far; see the remarks on this class.</summary>
@@ -141,9 +163,35 @@ public sealed class LeadTimeProjection
         for (var t = 0; t < journeyTypes.Length; t++)
         {
             var type = journeyTypes[t];
-            result[t] = type.Figures ??= ReportJourneyType(type);
+            result[t] = type.Figures ??= LeadTimeFigures.Of(type, type.Cubes ??= JourneyTypeCubes.Build(type), LeadTimeFilter.All);
         }
         return new LeadTimeReport(Checkpoint, Array.AsReadOnly(result));
+    }
+
+    /// <summary>
+    /// The figures restricted to <paramref name="filter"/>'s journey type, period and agency; the same as
+    /// folding only the journeys (and, for an agency, only the services, hand-overs and arcs) it selects. An
+    /// unknown journey type gives no journey types; an agency that takes no part in a journey type gives
+    /// that type with empty figures.
+    /// </summary>
+    /// <exception cref="ArgumentException">A month of the filter is not "yyyy-MM".</exception>
+    public LeadTimeReport Report(LeadTimeFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (filter == LeadTimeFilter.All)
+        {
+            return Report();
+        }
+        _ = filter.MonthRange();
+        var result = new List<JourneyTypeLeadTimes>();
+        foreach (var type in journeyTypes)
+        {
+            if (filter.JourneyType is null || string.Equals(filter.JourneyType, type.Id, StringComparison.Ordinal))
+            {
+                result.Add(LeadTimeFigures.Of(type, type.Cubes ??= JourneyTypeCubes.Build(type), filter));
+            }
+        }
+        return new LeadTimeReport(Checkpoint, result.AsReadOnly());
     }
 
     /// <summary>A compact, versioned snapshot of the whole state, with <see cref="Checkpoint"/> and the counters.</summary>
@@ -164,110 +212,5 @@ public sealed class LeadTimeProjection
         projection.EventsIgnored = state.EventsIgnored;
         projection.Journeys = state.Journeys;
         return projection;
-    }
-
-    private static JourneyTypeLeadTimes ReportJourneyType(CompiledJourneyType type)
-    {
-        var all = new Sample(type.Services.Length);
-        var months = new Dictionary<int, Sample>();
-        foreach (var journey in type.Journeys.Values)
-        {
-            journey.EnsureFigures(type);
-            if (journey.LifeMonth == JourneyTimeline.NoLifeEvent)
-            {
-                continue;
-            }
-            ref var month = ref CollectionsMarshal.GetValueRefOrAddDefault(months, journey.LifeMonth, out var exists);
-            if (!exists)
-            {
-                month = new Sample(type.Services.Length);
-            }
-            all.Add(journey);
-            month!.Add(journey);
-        }
-
-        var monthKeys = months.Keys.ToArray();
-        Array.Sort(monthKeys);
-        var monthFigures = new MonthLeadTimes[monthKeys.Length];
-        for (var i = 0; i < monthKeys.Length; i++)
-        {
-            var sample = months[monthKeys[i]];
-            var (year, month) = Math.DivRem(monthKeys[i], 12);
-            monthFigures[i] = new MonthLeadTimes(
-                string.Create(CultureInfo.InvariantCulture, $"{year:D4}-{month + 1:D2}"), sample.Journeys, Stats(sample.EndToEnd), Array.AsReadOnly(sample.Services(type)));
-        }
-        // Read-only views: reports share cached figures, so no caller may change them.
-        return new JourneyTypeLeadTimes(
-            type.Id, all.Journeys, Stats(all.EndToEnd), Array.AsReadOnly(all.Services(type)), Array.AsReadOnly(monthFigures));
-    }
-
-    private static DurationStats Stats(List<double> seconds)
-    {
-        if (seconds.Count == 0)
-        {
-            return DurationStats.Empty;
-        }
-        // Summed after sorting, so the mean does not depend on the order journeys were visited in.
-        var summary = DurationSummary.Of(CollectionsMarshal.AsSpan(seconds));
-        return new DurationStats(summary.Count, summary.MeanSeconds, summary.MedianSeconds, summary.P90Seconds);
-    }
-
-    private static double Seconds(long ticks) => (double)ticks / TimeSpan.TicksPerSecond;
-
-    /// <summary>The durations of one group of journeys (a journey type, or one month of it).</summary>
-    private sealed class Sample(int services)
-    {
-        private readonly List<double>[] total = NewLists(services);
-        private readonly List<double>[] waiting = NewLists(services);
-        private readonly List<double>[] processing = NewLists(services);
-        private readonly List<double>[] delivery = NewLists(services);
-
-        public long Journeys { get; private set; }
-
-        public List<double> EndToEnd { get; } = [];
-
-        public void Add(JourneyTimeline journey)
-        {
-            if (journey.Completed)
-            {
-                Journeys++;
-                EndToEnd.Add(Seconds(journey.EndToEndTicks));
-            }
-            foreach (var f in journey.Delivered)
-            {
-                total[f.Service].Add(Seconds(f.TotalTicks));
-                waiting[f.Service].Add(Seconds(f.WaitingTicks));
-                processing[f.Service].Add(Seconds(f.ProcessingTicks));
-                delivery[f.Service].Add(Seconds(f.DeliveryTicks));
-            }
-        }
-
-        public ServiceLeadTimes[] Services(CompiledJourneyType type)
-        {
-            var result = new ServiceLeadTimes[services];
-            for (var s = 0; s < services; s++)
-            {
-                var definition = type.Services[s];
-                result[s] = new ServiceLeadTimes(
-                    definition.Id,
-                    definition.Agency,
-                    total[s].Count,
-                    Stats(total[s]),
-                    Stats(waiting[s]),
-                    Stats(processing[s]),
-                    Stats(delivery[s]));
-            }
-            return result;
-        }
-
-        private static List<double>[] NewLists(int count)
-        {
-            var lists = new List<double>[count];
-            for (var i = 0; i < count; i++)
-            {
-                lists[i] = [];
-            }
-            return lists;
-        }
     }
 }

@@ -4,25 +4,29 @@ using System.Text;
 namespace Journey.Domain.LeadTimes;
 
 /// <summary>
-/// The binary snapshot of a <see cref="LeadTimeProjection"/>. Layout, version 1 (integers are unsigned
+/// The binary snapshot of a <see cref="LeadTimeProjection"/>. Layout, version 2 (integers are unsigned
 /// LEB128 varints, strings a varint byte length then UTF-8):
 /// <code>
 /// "JLTS" version flags(bit 0: has checkpoint) [checkpoint] eventsApplied eventsIgnored typeCount
 ///   type:    id activityCount activityCode* journeyCount journey*
 ///   journey: subject entryCount entry*
-///   entry:   activityIndex ticksDelta zigzag(offsetMinutes)
+///   entry:   activityIndex ticksDelta zigzag(offsetMinutes) initiator
 /// </code>
 /// Entries are in journey order, so each one's UTC ticks are stored as the (non-negative) delta from the
 /// previous one in its journey (the first from zero). Activities are stored by code, not by the index a
-/// catalog happened to give them. Bump <see cref="Version"/> on any change of layout.
+/// catalog happened to give them. Bump <see cref="Version"/> on any change of layout; an older version is
+/// refused, and the projection is then folded again from the log.
 /// </summary>
+/// <remarks>Version 2 keeps every known activity (version 1 kept only those with a lead-time role) and each
+/// event's initiator.</remarks>
 internal static class LeadTimeSnapshot
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     private static ReadOnlySpan<byte> Magic => "JLTS"u8;
 
     private const int MaxOffsetMinutes = 14 * 60;
+    private const int MaxInitiator = (int)Events.Initiator.Automatic;
 
     public static byte[] Write(LeadTimeProjection projection, IReadOnlyList<CompiledJourneyType> journeyTypes)
     {
@@ -57,6 +61,7 @@ internal static class LeadTimeSnapshot
                     w.VarUInt((ulong)entry.Activity);
                     w.VarUInt((ulong)(entry.UtcTicks - previous));
                     w.VarUInt(ZigZag(entry.OffsetMinutes));
+                    w.VarUInt(entry.Initiator);
                     previous = entry.UtcTicks;
                 }
             }
@@ -94,22 +99,20 @@ internal static class LeadTimeSnapshot
             var typeId = r.String();
             journeyTypes.TryGetValue(typeId, out var type);
 
-            // Snapshot activity index → this catalog's index, or -1 when it plays no part (any more).
+            // Snapshot activity index → this catalog's index, or -1 when the catalog no longer knows it.
             var activityCount = r.Count(short.MaxValue + 1);
             var map = new short[activityCount];
             for (var a = 0; a < activityCount; a++)
             {
                 var code = r.String();
-                map[a] = type is not null && type.ActivityIndex.TryGetValue(code, out var index) && type.Roles[index].Length > 0
-                    ? index
-                    : (short)-1;
+                map[a] = type is not null && type.ActivityIndex.TryGetValue(code, out var index) ? index : (short)-1;
             }
 
             var journeyCount = r.Count(int.MaxValue);
             for (var j = 0; j < journeyCount; j++)
             {
                 var subject = r.String();
-                var entryCount = r.Count(r.Remaining / 3);
+                var entryCount = r.Count(r.Remaining / 4);
                 var entries = new TimelineEntry[entryCount];
                 var kept = 0;
                 long ticks = 0;
@@ -122,9 +125,10 @@ internal static class LeadTimeSnapshot
                     {
                         throw new InvalidDataException("Corrupt lead-time snapshot: UTC offset out of range.");
                     }
+                    var initiator = r.Count(MaxInitiator);
                     if (map[activity] >= 0)
                     {
-                        entries[kept++] = new TimelineEntry(ticks, (short)offset, map[activity]);
+                        entries[kept++] = new TimelineEntry(ticks, (short)offset, map[activity], (byte)initiator);
                     }
                 }
                 if (type is null)

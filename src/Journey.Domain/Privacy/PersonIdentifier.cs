@@ -48,6 +48,13 @@ public static class PersonIdentifier
         return ContainsIdentityNumber(raw) ? EmbedsIdentityNumber : null;
     }
 
+    /// <summary>
+    /// Whether any eleven consecutive digits in <paramref name="value"/> are a valid identity number: for
+    /// free-text fields (case references, attribute values) that must not carry a person past the door.
+    /// </summary>
+    public static bool ContainsIdentityNumber(string value) =>
+        value is not null && ContainsIdentityNumber(value.AsSpan());
+
     private static bool ContainsIdentityNumber(ReadOnlySpan<char> value)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(14));

@@ -16,6 +16,10 @@ namespace Journey.Domain.ProcessMining;
 /// a column named <c>start_timestamp</c> (as interval_event_log.xes does), its DFG sorts by that column first
 /// and times an arc from one event's completion to the next one's start; here such an attribute is just an
 /// attribute.</para>
+/// <para>Durations are kept by <see cref="DurationDistribution"/>: exact up to
+/// <see cref="DurationDistribution.ExactLimit"/> values per figure (every log in <c>shared/data</c>), beyond
+/// that within <see cref="DurationDistribution.RelativeAccuracy"/>; means are always exact. The
+/// directly-follows graph is <see cref="DirectlyFollowsGraph"/>, the one the live projections use.</para>
 /// <para>A case without events adds nothing (PM4Py's data frame has no row for it). Not thread-safe.</para>
 /// </remarks>
 public sealed class EventLogAnalysis
@@ -25,8 +29,8 @@ public sealed class EventLogAnalysis
     private readonly List<long> startCounts = [];
     private readonly List<long> endCounts = [];
     private readonly HashSet<int[]> variants = new(SequenceComparer.Instance);
-    private readonly List<double> caseDurations = [];
-    private readonly Dictionary<long, Edge> edges = [];
+    private readonly DurationDistribution caseDurations = new();
+    private readonly DirectlyFollowsGraph graph = new();
     private Step[] steps = new Step[64];
     private int[] sequence = new int[64];
     private long events;
@@ -67,20 +71,15 @@ public sealed class EventLogAnalysis
         events += count;
         startCounts[span[0].Activity]++;
         endCounts[span[^1].Activity]++;
-        caseDurations.Add(Seconds(span[^1].UtcTicks - span[0].UtcTicks));
+        caseDurations.Add(span[^1].UtcTicks - span[0].UtcTicks);
         sequence[0] = span[0].Activity;
+        graph.BeginCase();
         for (var i = 1; i < count; i++)
         {
             var from = span[i - 1];
             var to = span[i];
             sequence[i] = to.Activity;
-            var key = ((long)from.Activity << 32) | (uint)to.Activity;
-            if (!edges.TryGetValue(key, out var edge))
-            {
-                edge = new Edge(from.Activity, to.Activity);
-                edges.Add(key, edge);
-            }
-            edge.Seconds.Add(Seconds(to.UtcTicks - from.UtcTicks));
+            graph.Add(from.Activity, to.Activity, to.UtcTicks - from.UtcTicks);
         }
         // Looks the sequence up as a span; an array is allocated only for a new variant.
         variants.GetAlternateLookup<ReadOnlySpan<int>>().Add(sequence.AsSpan(0, count));
@@ -102,24 +101,19 @@ public sealed class EventLogAnalysis
                 ends.Add(activityNames[id], endCounts[id]);
             }
         }
-        var follows = new List<DirectlyFollowsEdge>(edges.Count);
-        foreach (var edge in edges.Values)
+        var follows = new List<DirectlyFollowsEdge>(graph.Arcs.Count);
+        foreach (var arc in graph.Ordered(activityNames))
         {
-            var summary = DurationSummary.Of(CollectionsMarshal.AsSpan(edge.Seconds));
+            var summary = arc.Times.Summarise();
             follows.Add(new DirectlyFollowsEdge(
-                activityNames[edge.From], activityNames[edge.To], summary.Count, summary.MeanSeconds, summary.MedianSeconds));
+                activityNames[arc.From], activityNames[arc.To], summary.Count, summary.MeanSeconds, summary.MedianSeconds));
         }
-        follows.Sort(static (a, b) =>
-        {
-            var byFrom = string.CompareOrdinal(a.From, b.From);
-            return byFrom != 0 ? byFrom : string.CompareOrdinal(a.To, b.To);
-        });
         return new EventLogAnalysisResult(
             caseDurations.Count,
             events,
             activityNames.Count,
             variants.Count,
-            DurationSummary.Of(CollectionsMarshal.AsSpan(caseDurations)),
+            caseDurations.Summarise(),
             starts,
             ends,
             follows);
@@ -138,16 +132,7 @@ public sealed class EventLogAnalysis
         return id;
     }
 
-    private static double Seconds(long ticks) => ticks / (double)TimeSpan.TicksPerSecond;
-
     private readonly record struct Step(long UtcTicks, int Activity, int Index);
-
-    private sealed class Edge(int from, int to)
-    {
-        public int From { get; } = from;
-        public int To { get; } = to;
-        public List<double> Seconds { get; } = [];
-    }
 
     /// <summary>Compares activity sequences by content, also as spans so a lookup need not allocate.</summary>
     private sealed class SequenceComparer : IEqualityComparer<int[]>, IAlternateEqualityComparer<ReadOnlySpan<int>, int[]>

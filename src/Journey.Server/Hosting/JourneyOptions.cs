@@ -15,6 +15,13 @@ public sealed class JourneyOptions
     [Required, Url]
     public string GrpcUrl { get; set; } = "http://127.0.0.1:5080";
 
+    /// <summary>
+    /// The web address (HTTP/1.1): the query API as JSON over HTTP (gRPC JSON transcoding) and the
+    /// dashboard. Port 0 picks a free port.
+    /// </summary>
+    [Required, Url]
+    public string WebUrl { get; set; } = "http://127.0.0.1:5081";
+
     /// <summary><c>Sqlite</c> (the embedded default) or <c>EventStoreDb</c>.</summary>
     public StoreKind Store { get; set; } = StoreKind.Sqlite;
 
@@ -87,4 +94,16 @@ public sealed class LimitsOptions
     /// <summary>Longest attribute value, case reference or opaque id, in characters.</summary>
     [Range(1, 100_000)]
     public int MaxValueLength { get; set; } = 512;
+
+    /// <summary>Largest gRPC message the server reads, in bytes; larger ones fail with RESOURCE_EXHAUSTED.</summary>
+    [Range(1_024, 64 * 1024 * 1024)]
+    public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Events per second one agency may send (a token bucket); 0 turns the limit off.</summary>
+    [Range(0, 100_000_000)]
+    public int AgencyEventsPerSecond { get; set; } = 200_000;
+
+    /// <summary>Most events an agency may send at once after a pause; 0 means one second's worth.</summary>
+    [Range(0, 100_000_000)]
+    public int AgencyBurstEvents { get; set; }
 }

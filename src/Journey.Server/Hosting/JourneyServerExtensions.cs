@@ -5,6 +5,8 @@ using Journey.Server.Admin;
 using Journey.Server.Ingest;
 using Journey.Server.Projections;
 using Journey.Server.Queries;
+using Journey.Server.Replay;
+using Journey.Server.Security;
 using Journey.Storage;
 using Journey.Storage.EventStoreDb;
 using Journey.Storage.Sqlite;
@@ -33,13 +35,19 @@ public static class JourneyServerExtensions
         builder.AddJourneyDomain(options);
         builder.AddJourneyStore(options);
         builder.AddJourneyOrleans(options);
+        builder.AddJourneySecurity(options);
+        builder.AddJourneyAnalytics();
         return builder;
     }
 
-    /// <summary>Kestrel on the configured gRPC address (HTTP/2), gRPC with health checks and reflection.</summary>
+    /// <summary>
+    /// Kestrel on the configured gRPC address (HTTP/2) and web address (HTTP/1.1, for JSON over HTTP and the
+    /// dashboard), gRPC with health checks and reflection.
+    /// </summary>
     public static WebApplicationBuilder AddJourneyEndpoints(this WebApplicationBuilder builder, JourneyOptions options)
     {
         var grpcUrl = new Uri(options.GrpcUrl);
+        var webUrl = new Uri(options.WebUrl);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var address = grpcUrl.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(grpcUrl.Host);
@@ -47,6 +55,15 @@ public static class JourneyServerExtensions
             {
                 listen.Protocols = HttpProtocols.Http2;
                 if (grpcUrl.Scheme == Uri.UriSchemeHttps)
+                {
+                    listen.UseHttps();
+                }
+            });
+            // gRPC needs HTTP/2, browsers and curl speak HTTP/1.1 to a plain port: hence a second endpoint.
+            kestrel.Listen(webUrl.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(webUrl.Host), webUrl.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                if (webUrl.Scheme == Uri.UriSchemeHttps)
                 {
                     listen.UseHttps();
                 }
@@ -98,7 +115,12 @@ public static class JourneyServerExtensions
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(options.Orleans.SiloPort, options.Orleans.GatewayPort, serviceId: options.Orleans.ServiceId, clusterId: options.Orleans.ClusterId);
-            silo.Configure<GrainCollectionOptions>(collection => collection.CollectionAge = TimeSpan.FromMinutes(2));
+            silo.Configure<GrainCollectionOptions>(collection =>
+            {
+                collection.CollectionAge = TimeSpan.FromMinutes(2);
+                // Idle journeys are collected within seconds of their age limit (JourneyGrain's is short).
+                collection.CollectionQuantum = TimeSpan.FromSeconds(15);
+            });
             silo.Services.AddJourneySerialization();
         });
         builder.Services.AddHostedService<ProjectionKeeper>();
@@ -120,11 +142,15 @@ public static class JourneyServerExtensions
         _ = app.Services.GetRequiredService<Pseudonymiser>();
         _ = app.Services.GetRequiredService<IEventStore>();
 
+        app.UseJourneySecurity();
         app.MapGrpcService<IngestService>();
         app.MapGrpcService<LeadTimesService>();
+        app.MapGrpcService<AnalyticsService>();
         app.MapGrpcService<AdminService>();
-        app.MapGrpcHealthChecksService();
+        app.MapGrpcService<ReplayService>();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService();
+        app.MapJourneyDashboard();
         return app;
     }
 }

@@ -24,6 +24,10 @@ public sealed partial class EventValidator(JourneyCatalog catalog, Pseudonymiser
     private static readonly DateTimeOffset Earliest = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan FutureTolerance = TimeSpan.FromDays(1);
 
+    // Persons travel only in subject and related, where they are pseudonymised; anywhere else a number
+    // would be stored as sent.
+    private const string IdentityNumberInText = "contains an identity number; persons go only in subject and related, where they are pseudonymised";
+
     private readonly LimitsOptions limits = options.Value.Limits;
 
     /// <summary>Validates and pseudonymises; returns the event to store or the violations.</summary>
@@ -154,6 +158,10 @@ public sealed partial class EventValidator(JourneyCatalog catalog, Pseudonymiser
         {
             violations.Add(new("case_ref", $"must be at most {limits.MaxValueLength} printable characters"));
         }
+        else if (PersonIdentifier.ContainsIdentityNumber(e.CaseRef))
+        {
+            violations.Add(new("case_ref", IdentityNumberInText));
+        }
 
         if (e.Attributes.Count > limits.MaxAttributes)
         {
@@ -168,6 +176,10 @@ public sealed partial class EventValidator(JourneyCatalog catalog, Pseudonymiser
             else if (value.Length > limits.MaxValueLength || ContainsControl(value))
             {
                 violations.Add(new($"attributes[{Printable(key)}]", $"must be at most {limits.MaxValueLength} printable characters"));
+            }
+            else if (PersonIdentifier.ContainsIdentityNumber(value))
+            {
+                violations.Add(new($"attributes[{Printable(key)}]", IdentityNumberInText));
             }
         }
 
@@ -199,23 +211,84 @@ public sealed partial class EventValidator(JourneyCatalog catalog, Pseudonymiser
     }
 
     /// <summary>RFC 3339 with an explicit offset; up to 9 fractional digits (beyond 100 ns are dropped).</summary>
+    /// <remarks>Read character by character: it runs for every event at the door.</remarks>
     public static bool TryParseTimestamp(string value, out DateTimeOffset timestamp)
     {
         timestamp = default;
-        var match = Rfc3339().Match(value);
-        if (!match.Success)
+        // yyyy-MM-ddTHH:mm:ss, then an optional fraction, then Z or ±hh:mm.
+        var s = value.AsSpan();
+        if (s.Length < 20
+            || !TryDigits(s[..4], out var year) || s[4] != '-'
+            || !TryDigits(s[5..7], out var month) || s[7] != '-'
+            || !TryDigits(s[8..10], out var day) || s[10] is not ('T' or 't')
+            || !TryDigits(s[11..13], out var hour) || s[13] != ':'
+            || !TryDigits(s[14..16], out var minute) || s[16] != ':'
+            || !TryDigits(s[17..19], out var second))
         {
             return false;
         }
-        var fraction = match.Groups["fraction"].Value;
-        var normalised = match.Groups["datetime"].Value.ToUpperInvariant()
-            + (fraction.Length > 0 ? "." + fraction[..Math.Min(7, fraction.Length)].PadRight(7, '0') : ".0000000")
-            + (match.Groups["offset"].Value is "Z" or "z" ? "+00:00" : match.Groups["offset"].Value);
-        return DateTimeOffset.TryParseExact(normalised, "yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out timestamp);
+        var rest = s[19..];
+        long fractionTicks = 0;
+        if (rest.Length > 0 && rest[0] == '.')
+        {
+            var digits = 1;
+            while (digits < rest.Length && char.IsAsciiDigit(rest[digits]))
+            {
+                digits++;
+            }
+            var fraction = rest[1..digits];
+            if (fraction.Length is 0 or > 9)
+            {
+                return false;
+            }
+            for (var i = 0; i < 7; i++)
+            {
+                fractionTicks = fractionTicks * 10 + (i < fraction.Length ? fraction[i] - '0' : 0);
+            }
+            rest = rest[digits..];
+        }
+        TimeSpan offset;
+        if (rest is ['Z' or 'z'])
+        {
+            offset = TimeSpan.Zero;
+        }
+        else if (rest.Length == 6 && rest[0] is '+' or '-' && rest[3] == ':'
+            && TryDigits(rest[1..3], out var offsetHours) && TryDigits(rest[4..6], out var offsetMinutes)
+            && offsetMinutes < 60 && offsetHours * 60 + offsetMinutes <= 14 * 60)
+        {
+            offset = new TimeSpan(offsetHours, offsetMinutes, 0) * (rest[0] == '-' ? -1 : 1);
+        }
+        else
+        {
+            return false;
+        }
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+        var local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).AddTicks(fractionTicks);
+        var utcTicks = local.Ticks - offset.Ticks;
+        if (utcTicks < DateTime.MinValue.Ticks || utcTicks > DateTime.MaxValue.Ticks)
+        {
+            return false;
+        }
+        timestamp = new DateTimeOffset(local, offset);
+        return true;
     }
 
-    [GeneratedRegex(@"^(?<datetime>\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2})(?:\.(?<fraction>\d{1,9}))?(?<offset>[Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
-    private static partial Regex Rfc3339();
+    private static bool TryDigits(ReadOnlySpan<char> digits, out int value)
+    {
+        value = 0;
+        foreach (var c in digits)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return true;
+    }
 
     private static bool ContainsControl(string value)
     {
@@ -229,9 +302,11 @@ public sealed partial class EventValidator(JourneyCatalog catalog, Pseudonymiser
         return false;
     }
 
-    // Echo codes and names back so the caller sees what was wrong, but bounded, printable, and with
-    // any long run of digits masked: an identity number sent in the wrong field must not come back.
-    private static string Printable(string value)
+    /// <summary>
+    /// A value as it may be echoed back so the caller sees what was wrong: bounded, printable, and with
+    /// any long run of digits masked, so an identity number sent in the wrong field never comes back.
+    /// </summary>
+    public static string Printable(string value)
     {
         var shown = value.Length > 64 ? value[..64] + "…" : value;
         shown = LongDigitRun().Replace(shown, "***");

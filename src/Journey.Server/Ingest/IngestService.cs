@@ -6,6 +6,8 @@ using Journey.Domain.Events;
 using Journey.Domain.Privacy;
 using Journey.Server.Hosting;
 using Journey.Server.Journeys;
+using Journey.Server.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Contract = Journey.Contracts.V1;
 
@@ -13,12 +15,14 @@ namespace Journey.Server.Ingest;
 
 /// <summary>
 /// gRPC <c>journey.v1.Ingest</c>: validate and pseudonymise at the door, hand each journey's events to
-/// its grain, acknowledge only what the store has made durable.
+/// its grain, acknowledge only what the store has made durable. Agencies only, each only as itself.
 /// </summary>
+[Authorize(Policy = JourneyRoles.Agency)]
 public sealed partial class IngestService(
     EventValidator validator,
     Pseudonymiser pseudonymiser,
     IGrainFactory grains,
+    AgencyRateLimiter rateLimiter,
     IOptions<JourneyOptions> options,
     TimeProvider time,
     ILogger<IngestService> logger) : Contract.Ingest.IngestBase
@@ -34,7 +38,12 @@ public sealed partial class IngestService(
         {
             throw RpcErrors.BadRequest("The request has no event.", [new FieldViolation("event", "is required")]);
         }
-        var results = await RecordAsync([request.Event], CorrelationId(context), context.CancellationToken);
+        var caller = CallerIdentity.From(context.GetHttpContext().User);
+        if (RateLimited(caller, 1) is { } limited)
+        {
+            throw RpcErrors.Status(Google.Rpc.Code.ResourceExhausted, limited.Message);
+        }
+        var results = await RecordAsync([request.Event], caller, CorrelationId(context), context.CancellationToken);
         var result = results[0];
         if (result.Rejected is { } rejected)
         {
@@ -52,6 +61,7 @@ public sealed partial class IngestService(
         ServerCallContext context)
     {
         var correlationId = CorrelationId(context);
+        var caller = CallerIdentity.From(context.GetHttpContext().User);
         var cancellation = context.CancellationToken;
         var inFlight = Channel.CreateBounded<Task<Contract.AppendBatchResponse>>(BatchesInFlight);
 
@@ -67,7 +77,7 @@ public sealed partial class IngestService(
         {
             await foreach (var batch in requestStream.ReadAllAsync(cancellation))
             {
-                await inFlight.Writer.WriteAsync(ProcessBatchAsync(batch, correlationId, cancellation), cancellation);
+                await inFlight.Writer.WriteAsync(ProcessBatchAsync(batch, caller, correlationId, cancellation), cancellation);
             }
         }
         finally
@@ -77,28 +87,47 @@ public sealed partial class IngestService(
         await writer;
     }
 
-    private async Task<Contract.AppendBatchResponse> ProcessBatchAsync(Contract.AppendBatchRequest batch, string correlationId, CancellationToken cancellation)
+    private async Task<Contract.AppendBatchResponse> ProcessBatchAsync(Contract.AppendBatchRequest batch, CallerIdentity caller, string correlationId, CancellationToken cancellation)
     {
         var response = new Contract.AppendBatchResponse { BatchId = batch.BatchId };
-        if (batch.Events.Count > limits.MaxBatchEvents)
-        {
-            var tooMany = new Contract.Rejected
+        var refused = batch.Events.Count > limits.MaxBatchEvents
+            ? new Contract.Rejected
             {
                 Code = (int)StatusCode.ResourceExhausted,
                 Message = $"The batch has {batch.Events.Count} events; at most {limits.MaxBatchEvents} are allowed. Split it.",
-            };
+            }
+            : RateLimited(caller, batch.Events.Count);
+        if (refused is not null)
+        {
             for (var i = 0; i < batch.Events.Count; i++)
             {
-                response.Results.Add(new Contract.EventResult { Index = (uint)i, EventId = batch.Events[i].EventId, Rejected = tooMany });
+                response.Results.Add(new Contract.EventResult { Index = (uint)i, EventId = Echo(batch.Events[i].EventId), Rejected = refused });
             }
             return response;
         }
-        response.Results.AddRange(await RecordAsync(batch.Events, correlationId, cancellation));
+        response.Results.AddRange(await RecordAsync(batch.Events, caller, correlationId, cancellation));
         return response;
     }
 
+    /// <summary>Null when the caller's agency may send this many events now; else the refusal for each of them.</summary>
+    private Contract.Rejected? RateLimited(CallerIdentity caller, int events)
+    {
+        if (rateLimiter.TryAcquire(caller.RateKey, events, out var retryAfter))
+        {
+            return null;
+        }
+        var rate = rateLimiter.EventsPerSecond.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        return new Contract.Rejected
+        {
+            Code = (int)StatusCode.ResourceExhausted,
+            Message = retryAfter == TimeSpan.MaxValue
+                ? $"{events} events at once is more than the agency's rate limit ({rate} events/s) ever allows; send smaller batches."
+                : $"The agency is over its rate limit of {rate} events/s; retry the same events in {Math.Ceiling(retryAfter.TotalMilliseconds):0} ms.",
+        };
+    }
+
     /// <summary>Validates, groups by journey, records through the journeys' grains; one result per event.</summary>
-    private async Task<Contract.EventResult[]> RecordAsync(IList<Contract.JourneyEvent> events, string correlationId, CancellationToken cancellation)
+    private async Task<Contract.EventResult[]> RecordAsync(IList<Contract.JourneyEvent> events, CallerIdentity caller, string correlationId, CancellationToken cancellation)
     {
         var results = new Contract.EventResult[events.Count];
         var byJourney = new Dictionary<string, List<(int Index, PendingEvent Event)>>(StringComparer.Ordinal);
@@ -107,7 +136,13 @@ public sealed partial class IngestService(
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            results[i] = new Contract.EventResult { Index = (uint)i, EventId = e.EventId };
+            results[i] = new Contract.EventResult { Index = (uint)i, EventId = Echo(e.EventId) };
+            // Checked before anything else: another agency's event is not this caller's to have validated.
+            if (!string.IsNullOrEmpty(e.Agency) && !caller.MayEmitAs(e.Agency))
+            {
+                results[i].Rejected = Rejected(StatusCode.PermissionDenied, NotAsThisAgency(caller), [new FieldViolation("agency", "must be the caller's own agency")]);
+                continue;
+            }
             if (!validator.TryValidate(e, out var valid, out var violations))
             {
                 results[i].Rejected = Rejected(StatusCode.InvalidArgument, "The event is invalid.", violations);
@@ -125,7 +160,12 @@ public sealed partial class IngestService(
         foreach (var (stream, list) in byJourney)
         {
             var grain = grains.GetGrain<IJourneyGrain>(stream);
-            calls.Add((list, grain.RecordAsync(list.Select(x => x.Event).ToArray())));
+            var pending = new PendingEvent[list.Count];
+            for (var j = 0; j < pending.Length; j++)
+            {
+                pending[j] = list[j].Event;
+            }
+            calls.Add((list, grain.RecordAsync(pending)));
         }
 
         foreach (var (list, outcomesTask) in calls)
@@ -171,16 +211,15 @@ public sealed partial class IngestService(
 
     private byte[] Metadata(Guid eventId, string correlationId, DateTimeOffset recordedAt)
     {
-        var buffer = new ArrayBufferWriter<byte>(160);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("$correlationId", correlationId);
-            w.WriteString("$causationId", eventId);
-            w.WriteString("recordedAt", recordedAt);
-            w.WriteString("pseudonymKeyId", pseudonymiser.KeyId);
-            w.WriteEndObject();
-        }
+        // Per event on the hot path: the thread's writer and buffer, only the result is allocated.
+        var w = JourneyEventJson.RentWriter(out var buffer);
+        w.WriteStartObject();
+        w.WriteString("$correlationId", correlationId);
+        w.WriteString("$causationId", eventId);
+        w.WriteString("recordedAt", recordedAt);
+        w.WriteString("pseudonymKeyId", pseudonymiser.KeyId);
+        w.WriteEndObject();
+        w.Flush();
         return buffer.WrittenSpan.ToArray();
     }
 
@@ -195,6 +234,14 @@ public sealed partial class IngestService(
     }
 
     private static string PrefixField(string prefix, string field) => $"{prefix}.{field}";
+
+    // The id comes back so the caller can match results; one that is no UUID may be anything, even a person.
+    private static string Echo(string eventId) =>
+        Guid.TryParseExact(eventId, "D", out _) ? eventId : EventValidator.Printable(eventId);
+
+    private static string NotAsThisAgency(CallerIdentity caller) => caller.Agencies.Count == 0
+        ? "The caller's credentials speak for no agency in the catalog, so it may emit no events."
+        : $"The caller may emit events only as {string.Join(" or ", caller.Agencies.Select(a => $"'{a}'"))}.";
 
     // A caller-supplied correlation id ties a backfill's events together in the store's metadata.
     private static string CorrelationId(ServerCallContext context)

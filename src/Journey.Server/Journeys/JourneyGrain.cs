@@ -44,6 +44,9 @@ public readonly record struct RecordOutcome(
     [property: Id(1)] ulong Position,
     [property: Id(2)] ulong StreamRevision);
 
+// A journey is written in bursts (an agency's backfill, or one step of a live journey days apart) and
+// idle in between; an idle grain is only memory, and its state comes back from the log in one read.
+[CollectionAgeLimit(Minutes = 0.5)]
 internal sealed partial class JourneyGrain(IEventStore store, ILogger<JourneyGrain> logger) : Grain, IJourneyGrain
 {
     // Concurrency conflicts mean another writer (another activation, another process) appended: reload
@@ -156,8 +159,13 @@ internal sealed partial class JourneyGrain(IEventStore store, ILogger<JourneyGra
     }
 
     // 64 bits of SHA-256 tell a true re-send from a reused id; the full hash would triple the state.
-    private static ulong Digest(ReadOnlySpan<byte> data) =>
-        BinaryPrimitives.ReadUInt64LittleEndian(JourneyEventJson.ContentHash(data));
+    // (JourneyEventJson.ContentHash's first bytes, hashed into the stack rather than a new array.)
+    private static ulong Digest(ReadOnlySpan<byte> data)
+    {
+        Span<byte> hash = stackalloc byte[System.Security.Cryptography.SHA256.HashSizeInBytes];
+        System.Security.Cryptography.SHA256.HashData(data, hash);
+        return BinaryPrimitives.ReadUInt64LittleEndian(hash);
+    }
 
     private static PendingEvent[] RemoveAt(PendingEvent[] events, int index)
     {

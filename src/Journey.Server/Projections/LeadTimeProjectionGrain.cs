@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Journey.Domain.Catalog;
 using Journey.Domain.Events;
@@ -23,6 +24,13 @@ public interface ILeadTimeProjectionGrain : IGrainWithStringKey
     /// <summary>The figures as of the projection's checkpoint; at most a moment old.</summary>
     [AlwaysInterleave, Alias("GetReport")]
     Task<LeadTimeReport> GetReportAsync();
+
+    /// <summary>
+    /// The figures restricted to a journey type, period and agency (<see cref="LeadTimeProjection.Report(LeadTimeFilter)"/>);
+    /// the caller validates the filter's months.
+    /// </summary>
+    [AlwaysInterleave, Alias("Query")]
+    Task<LeadTimeReport> QueryAsync(LeadTimeFilter filter);
 }
 
 [GenerateSerializer, Immutable, Alias("journey.ProjectionStatus.v1")]
@@ -38,9 +46,13 @@ internal sealed partial class LeadTimeProjectionGrain(
 {
     public const string Key = "lead-times";
 
-    // Drain in slices so a query never waits behind a long fold.
-    private const int EventsPerTurn = 20_000;
+    // Drain in slices of a millisecond or two, so a query never waits long for the grain's turn.
+    private const int EventsPerTurn = 2_000;
     private static readonly TimeSpan DrainPeriod = TimeSpan.FromMilliseconds(100);
+
+    // A report over 100,000 journeys takes hundreds of milliseconds: it is computed off the grain's
+    // turn, at most this often (and never more than a third of the time), while queries get the last one.
+    private static readonly TimeSpan MinRefreshInterval = TimeSpan.FromMilliseconds(250);
     private static readonly StreamFilter JourneyStreams = StreamFilter.Prefix(JourneyId.StreamCategory + "-");
 
     private readonly Channel<(ulong Position, JourneyEvent Event)> feed =
@@ -48,7 +60,14 @@ internal sealed partial class LeadTimeProjectionGrain(
     private readonly CancellationTokenSource stopping = new();
     private LeadTimeProjection projection = new(catalog);
     private Task pump = Task.CompletedTask;
-    private LeadTimeReport? report;
+    // Replaced by the state at activation before any query can arrive.
+    private LeadTimeReport report = new(null, []);
+    // The fold (on the turn, in slices) and reads of the projection (off the turn) take turns: the
+    // projection is not safe to read and write at once. This is whichever of them runs or ran last.
+    private Task exclusive = Task.CompletedTask;
+    private bool refreshing;
+    private long lastRefresh;
+    private TimeSpan lastRefreshTook;
     private long savedEvents = -1;
     private DateTimeOffset lastSaved = DateTimeOffset.UtcNow;
 
@@ -70,6 +89,8 @@ internal sealed partial class LeadTimeProjectionGrain(
             }
         }
         LogStarting(projection.Checkpoint, projection.EventsApplied);
+        // The first query must not wait: the state at activation (a snapshot, or nothing) is reported now.
+        report = projection.Report();
         var from = projection.Checkpoint;
         pump = Task.Run(() => PumpAsync(from, stopping.Token), CancellationToken.None);
         this.RegisterGrainTimer(DrainAsync, new GrainTimerCreationOptions(DrainPeriod, DrainPeriod) { Interleave = true });
@@ -86,6 +107,7 @@ internal sealed partial class LeadTimeProjectionGrain(
         catch (OperationCanceledException)
         {
         }
+        await exclusive.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         await DrainAsync(cancellationToken);
         await SaveAsync(cancellationToken);
         await base.OnDeactivateAsync(reason, cancellationToken);
@@ -94,15 +116,77 @@ internal sealed partial class LeadTimeProjectionGrain(
     public Task<ProjectionStatus> EnsureRunningAsync() =>
         Task.FromResult(new ProjectionStatus(projection.Checkpoint, projection.EventsApplied));
 
-    public Task<LeadTimeReport> GetReportAsync() => Task.FromResult(report ??= projection.Report());
+    /// <remarks>
+    /// Answers at once with the last report. When the fold has moved on since, a fresh one is computed
+    /// off the grain's turn for the queries after this one.
+    /// </remarks>
+    public Task<LeadTimeReport> GetReportAsync()
+    {
+        if (report.Checkpoint != projection.Checkpoint && !refreshing && Stopwatch.GetElapsedTime(lastRefresh) >= RefreshInterval)
+        {
+            _ = RefreshAsync();
+        }
+        return Task.FromResult(report);
+    }
 
-    private async Task DrainAsync(CancellationToken cancellationToken)
+    /// <remarks>A filtered report is computed for the query, off the grain's turn.</remarks>
+    public Task<LeadTimeReport> QueryAsync(LeadTimeFilter filter) =>
+        filter == LeadTimeFilter.All ? GetReportAsync() : ReadAsync(p => p.Report(filter));
+
+    private TimeSpan RefreshInterval => lastRefreshTook * 2 > MinRefreshInterval ? lastRefreshTook * 2 : MinRefreshInterval;
+
+    private async Task RefreshAsync()
+    {
+        refreshing = true;
+        lastRefresh = Stopwatch.GetTimestamp();
+        try
+        {
+            var fresh = await ReadAsync(p => p.Report());
+            lastRefreshTook = Stopwatch.GetElapsedTime(lastRefresh);
+            report = fresh;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogReportFailed(ex);
+        }
+        finally
+        {
+            refreshing = false;
+        }
+    }
+
+    /// <summary>Runs <paramref name="read"/> on the thread pool once the fold (or another read) is done; the fold waits meanwhile.</summary>
+    private async Task<T> ReadAsync<T>(Func<LeadTimeProjection, T> read)
+    {
+        // Back on the grain's turn after each wait, so checking and claiming happen in one step.
+        while (!exclusive.IsCompleted)
+        {
+            await exclusive.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        }
+        var state = projection;
+        var task = Task.Run(() => read(state));
+        exclusive = task;
+        return await task;
+    }
+
+    private Task DrainAsync(CancellationToken cancellationToken)
+    {
+        if (!exclusive.IsCompleted)
+        {
+            // A read of the projection is under way; the next tick folds what has arrived meanwhile.
+            return Task.CompletedTask;
+        }
+        var drain = DrainSlicesAsync(cancellationToken);
+        exclusive = drain;
+        return drain;
+    }
+
+    private async Task DrainSlicesAsync(CancellationToken cancellationToken)
     {
         var applied = 0;
         while (feed.Reader.TryRead(out var item))
         {
             projection.Apply(item.Position, item.Event);
-            report = null;
             if (++applied == EventsPerTurn)
             {
                 // Let queries in between slices; the rest follows in this same tick.
@@ -178,6 +262,9 @@ internal sealed partial class LeadTimeProjectionGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Event at position {Position} in {Stream} cannot be decoded; skipped")]
     private partial void LogUndecodable(Exception exception, ulong position, string stream);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The lead-time report could not be refreshed; queries get the previous one")]
+    private partial void LogReportFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription dropped after position {Position}; resubscribing")]
     private partial void LogSubscriptionDropped(Exception exception, ulong? position);

@@ -194,6 +194,29 @@ public sealed class BrokenCatalogTests
             });
             return $"agencies.json: agencies[{index}] 'folkeregisteret': operatedBy 'skatt' is not another agency in agencies.json";
         },
+
+        ["organisation number with a wrong check digit"] = catalog =>
+        {
+            var index = 0;
+            catalog.Edit("agencies.json", root =>
+            {
+                (index, var nav) = TempCatalog.Find(root, "agencies", "id", "nav");
+                nav["organisationNumber"] = "889640783";
+            });
+            return $"agencies.json: agencies[{index}] 'nav': organisationNumber '889640783' is not an organisation number: nine digits with a valid modulus-11 check digit";
+        },
+
+        ["one organisation number for two agencies"] = catalog =>
+        {
+            int navIndex = 0, brregIndex = 0;
+            catalog.Edit("agencies.json", root =>
+            {
+                (navIndex, _) = TempCatalog.Find(root, "agencies", "id", "nav");
+                (brregIndex, var brreg) = TempCatalog.Find(root, "agencies", "id", "brreg");
+                brreg["organisationNumber"] = "889640782";
+            });
+            return $"agencies.json: agencies[{brregIndex}] 'brreg': organisationNumber '889640782' is also given to agencies[{navIndex}] 'nav'";
+        },
     };
 
     public static TheoryData<string> CaseNames() => [.. Cases.Keys];

@@ -58,6 +58,17 @@ public sealed class CatalogLoaderTests
     }
 
     [Fact]
+    public void the_national_agencies_carry_their_organisation_numbers_and_folkeregisteret_acts_through_skatteetaten()
+    {
+        Assert.Equal("889640782", Shipped.FindAgency("nav")!.OrganisationNumber);
+        Assert.Equal("974761076", Shipped.FindAgency("skatteetaten")!.OrganisationNumber);
+        Assert.Null(Shipped.FindAgency("folkeregisteret")!.OrganisationNumber);
+        Assert.Null(Shipped.FindAgency("kommune")!.OrganisationNumber);
+        var numbers = Shipped.Agencies.Select(a => a.OrganisationNumber).OfType<string>().ToList();
+        Assert.Equal(numbers.Count, numbers.Distinct().Count());
+    }
+
+    [Fact]
     public void every_shipped_service_names_the_data_it_depends_on()
     {
         // Without dependsOn a service can never show proactive potential, the figure the catalog exists for.

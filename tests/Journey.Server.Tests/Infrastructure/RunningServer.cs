@@ -1,7 +1,11 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Grpc.Core;
 using Grpc.Net.Client;
+using Journey.Cli.Commands;
 using Journey.Server.Hosting;
+using Journey.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -19,12 +23,14 @@ namespace Journey.Server.Tests.Infrastructure;
 public sealed class RunningServer : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly ConcurrentDictionary<(string Role, string? Agency), GrpcChannel> channels = new();
 
-    private RunningServer(WebApplication app, string dataDir, string address)
+    private RunningServer(WebApplication app, string dataDir, string address, string webAddress)
     {
         this.app = app;
         DataDir = dataDir;
         Address = address;
+        WebAddress = webAddress;
         Channel = GrpcChannel.ForAddress(address);
     }
 
@@ -33,30 +39,67 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>The gRPC address, e.g. http://127.0.0.1:41234.</summary>
     public string Address { get; }
 
+    /// <summary>The web address (HTTP/1.1: JSON over HTTP, the dashboard), e.g. http://127.0.0.1:41235.</summary>
+    public string WebAddress { get; }
+
     public GrpcChannel Channel { get; }
 
     public IServiceProvider Services => app.Services;
 
     /// <summary>
-    /// A channel that calls as the given role (and, for agencies, as that agency). Tests that exercise
-    /// a role's rights use this; <see cref="Channel"/> is the unauthenticated default.
+    /// A channel whose calls carry a fresh development token for the role (and, for agencies, as that
+    /// agency), signed with the key the server keeps in its data directory. <see cref="Channel"/> is
+    /// the unauthenticated one.
     /// </summary>
-    public GrpcChannel ChannelFor(string role, string? agency = null) => Channel;
+    public GrpcChannel ChannelFor(string role, string? agency = null) =>
+        channels.GetOrAdd((role, agency), key => CommonOptions.Channel(Address, Tokens, key.Role, key.Agency));
 
-    public Contract.Ingest.IngestClient Ingest => new(Channel);
+    /// <summary>Development tokens for this server, e.g. for <see cref="SimulateCommand.RunAsync"/>.</summary>
+    public TokenSource Tokens => TokenSource.Development(
+        DevelopmentTokens.TryLoadKey(DataDir) ?? throw new InvalidOperationException("The server made no development key: is it running in Development?"));
 
-    public Contract.LeadTimes.LeadTimesClient LeadTimes => new(Channel);
+    /// <summary>A development token for the role, as a CLI user would pass it with --token.</summary>
+    public string TokenFor(string role, string? agency = null) => Tokens.TokenFor(role, agency)!;
 
-    public Contract.Admin.AdminClient Admin => new(Channel);
+    /// <summary>Ingest as <paramref name="agency"/>: each agency's events need that agency's credentials.</summary>
+    public Contract.Ingest.IngestClient IngestAs(string agency) => new(ChannelFor(JourneyRoles.Agency, agency));
+
+    /// <summary>Streams events as their agencies would, one stream per agency; the results in the order given.</summary>
+    public async Task<IReadOnlyList<Contract.EventResult>> AppendAsAgenciesAsync(IEnumerable<Contract.JourneyEvent> events)
+    {
+        var all = events.Select((e, i) => (Event: e, Index: i)).ToList();
+        var results = new Contract.EventResult[all.Count];
+        foreach (var agency in all.GroupBy(x => x.Event.Agency, StringComparer.Ordinal))
+        {
+            var batch = new Contract.AppendBatchRequest();
+            batch.Events.AddRange(agency.Select(x => x.Event));
+            using var call = IngestAs(agency.Key).AppendStream();
+            await call.RequestStream.WriteAsync(batch);
+            await call.RequestStream.CompleteAsync();
+            var response = Assert.Single(await call.ResponseStream.ReadAllAsync().ToListAsync());
+            foreach (var (result, original) in response.Results.Zip(agency))
+            {
+                results[original.Index] = result;
+            }
+        }
+        return results;
+    }
+
+    public Contract.LeadTimes.LeadTimesClient LeadTimes => new(ChannelFor(JourneyRoles.ProcessOwner));
+
+    public Contract.Admin.AdminClient Admin => new(ChannelFor(JourneyRoles.Admin));
 
     /// <summary>Starts a server; pass the data directory of a stopped one to restart it.</summary>
-    public static async Task<RunningServer> StartAsync(string? dataDir = null, IEnumerable<string>? settings = null, ILoggerProvider? logs = null)
+    public static async Task<RunningServer> StartAsync(
+        string? dataDir = null, IEnumerable<string>? settings = null, ILoggerProvider? logs = null, string environment = "Development")
     {
         dataDir ??= TempDirectory.Create("journey-server");
+        var webAddress = $"http://127.0.0.1:{FreePort()}";
         var args = new List<string>
         {
             $"--Journey:DataDir={dataDir}",
             "--Journey:GrpcUrl=http://127.0.0.1:0",
+            $"--Journey:WebUrl={webAddress}",
             $"--Journey:Orleans:SiloPort={FreePort()}",
             $"--Journey:Orleans:GatewayPort={FreePort()}",
             $"--Journey:CatalogDir={Path.Combine(AppContext.BaseDirectory, "catalog")}",
@@ -66,7 +109,7 @@ public sealed class RunningServer : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = [.. args],
-            EnvironmentName = Environments.Development,
+            EnvironmentName = environment,
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.ClearProviders();
@@ -78,13 +121,20 @@ public sealed class RunningServer : IAsyncDisposable
         var app = builder.Build();
         app.MapJourneyEndpoints();
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new RunningServer(app, dataDir, address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        // The web endpoint's port was chosen above; the gRPC endpoint's is whichever Kestrel picked.
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => a.Replace("[::]", "127.0.0.1", StringComparison.Ordinal))
+            .Single(a => a != webAddress);
+        return new RunningServer(app, dataDir, address, webAddress);
     }
 
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
+        foreach (var channel in channels.Values)
+        {
+            channel.Dispose();
+        }
         await app.StopAsync();
         await app.DisposeAsync();
     }

@@ -12,7 +12,7 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public GrpcChannel Channel => Server.Channel;
 
-    public Contract.Ingest.IngestClient Ingest => Server.Ingest;
+    public Contract.Ingest.IngestClient IngestAs(string agency) => Server.IngestAs(agency);
 
     public Contract.LeadTimes.LeadTimesClient LeadTimes => Server.LeadTimes;
 

@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Journey.Cli.Commands;
+using Journey.Domain.Catalog;
+using Contract = Journey.Contracts.V1;
+
+namespace Journey.Cli.Benchmarks;
+
+/// <summary>
+/// One benchmark run: the store alone, then a server in its own process fed by streams and unary
+/// callers while a process owner queries, then a rebuild, then the server's memory.
+/// </summary>
+internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string> progress)
+{
+    private readonly Stopwatch sinceStart = Stopwatch.StartNew();
+
+    public async Task<BenchmarkResult> RunAsync(CancellationToken cancellationToken)
+    {
+        settings.Validate();
+        var machine = MachineInfo.Capture();
+        var work = settings.WorkDirectory ?? Path.Combine(Path.GetTempPath(), $"journey-bench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(work);
+        try
+        {
+            Report($"Generating {settings.Events:N0} events over {settings.Journeys:N0} journeys, and {settings.UnaryEvents:N0} unary events");
+            var workload = Workload.Generate(CatalogLoader.LoadDefault(), settings);
+
+            Report("Store baseline: the embedded store alone, in this process");
+            var baseline = await StoreBaseline.RunAsync(workload.Streamed.Events, work, settings.BaselineAppenders, cancellationToken);
+            Report($"  {baseline.EventsPerSecond:N0} events/s ({baseline.Events:N0} events in {baseline.Appends:N0} appends, {baseline.Elapsed.TotalSeconds:0.0} s)");
+            // The baseline's store and its garbage must not weigh on the server's run.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
+            await using var server = await ServerProcess.StartAsync(Path.Combine(work, "server"), cancellationToken);
+            Report($"Server started as process {server.ProcessId} on {server.Address}");
+            await server.CollectGarbageAsync(cancellationToken);
+            var idleWorkingSet = server.WorkingSetBytes();
+
+            var ingest = new IngestDriver(server.Clients, settings);
+            Report($"Warm-up: {workload.WarmUp.Events.Count:N0} events");
+            await ingest.StreamAsync(workload.WarmUp, new Latencies(), cancellationToken);
+            await QueriesAsync(server.Clients, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken), new Latencies(), cancellationToken);
+
+            Report($"Streaming ingest: {workload.Streamed.Events.Count:N0} events over {workload.Streamed.Journeys:N0} journeys, with lead-time queries");
+            var acks = new Latencies();
+            var queries = new Latencies();
+            var cpu = CpuMeter.Start(server);
+            var streaming = ingest.StreamAsync(workload.Streamed, acks, cancellationToken);
+            await QueriesAsync(server.Clients, streaming, queries, cancellationToken);
+            var streamed = await streaming;
+            var streamingCpu = cpu.Stop(streamed.Events);
+            Report($"  {streamed.EventsPerSecond:N0} events/s; {Describe(streamed)}; {streamingCpu}; ack p99 {acks.Summary().P99Seconds:0.0} ms; query p99 {queries.Summary().P99Seconds:0.00} ms over {queries.Count:N0} queries");
+
+            Report($"Unary ingest: {workload.Unary.Events.Count:N0} events from {settings.UnaryCallers} callers");
+            var unaryLatencies = new Latencies();
+            cpu = CpuMeter.Start(server);
+            var unary = await ingest.UnaryAsync(workload.Unary, unaryLatencies, cancellationToken);
+            var unaryCpu = cpu.Stop(unary.Events);
+            Report($"  {unary.EventsPerSecond:N0} events/s; {Describe(unary)}; {unaryCpu}; p99 {unaryLatencies.Summary().P99Seconds:0.0} ms");
+
+            var lastPosition = Math.Max(streamed.LastPosition, unary.LastPosition);
+            Report($"Waiting for the live projection to reach position {lastPosition:N0}");
+            await WaitForProjectionAsync(server.Clients, lastPosition, cancellationToken);
+
+            Report("Rebuild: the lead-time projection folded again from position zero");
+            cpu = CpuMeter.Start(server);
+            var rebuild = await RebuildAsync(server.Clients, cancellationToken);
+            var rebuildCpu = cpu.Stop(rebuild.Events);
+            Report($"  {rebuild.EventsPerSecond:N0} events/s ({rebuild.Events:N0} events in {rebuild.Seconds:0.00} s), equal to live: {rebuild.Equal}; {rebuildCpu}");
+
+            var memory = await SettleMemoryAsync(server, cancellationToken);
+            var journeys = workload.TotalJourneys;
+            Report($"Memory: {memory / 1_048_576.0:N0} MiB resident after the run (idle at start {idleWorkingSet / 1_048_576.0:N0} MiB) for {journeys:N0} journeys");
+
+            var result = new BenchmarkResult(
+                machine,
+                DateTimeOffset.Now,
+                settings,
+                baseline.EventsPerSecond,
+                baseline.Events,
+                streamed,
+                acks.Summary(),
+                streamingCpu,
+                unary,
+                unaryLatencies.Summary(),
+                unaryCpu,
+                rebuild,
+                rebuildCpu,
+                queries.Summary(),
+                idleWorkingSet,
+                memory,
+                server.PeakWorkingSetBytes(),
+                journeys,
+                sinceStart.Elapsed,
+                MachineInfo.LoadAverage());
+            return result;
+        }
+        finally
+        {
+            if (!settings.Keep)
+            {
+                TryDelete(work);
+            }
+            else
+            {
+                Report($"Kept {work}");
+            }
+        }
+    }
+
+    private void Report(string message) => progress($"[{sinceStart.Elapsed:mm\\:ss}] {message}");
+
+    private static string Describe(IngestResult result) =>
+        $"{result.Accepted:N0} accepted, {result.Duplicates:N0} duplicates, {result.Rejected:N0} rejected{(result.FirstRejection is { } r ? $" (first: {r})" : "")}";
+
+    /// <summary>Lead-time queries, one after another with a short pause, until <paramref name="until"/> completes.</summary>
+    private async Task QueriesAsync(BenchClients clients, Task until, Latencies latencies, CancellationToken cancellationToken)
+    {
+        using var channel = clients.Channel(Roles.ProcessOwner);
+        var client = new Contract.LeadTimes.LeadTimesClient(channel);
+        var request = new Contract.GetLeadTimesRequest();
+        while (!until.IsCompleted)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await client.GetLeadTimesAsync(request, cancellationToken: cancellationToken);
+            latencies.RecordSince(start);
+            await Task.WhenAny(until, Task.Delay(settings.QueryInterval, cancellationToken));
+        }
+    }
+
+    private static async Task WaitForProjectionAsync(BenchClients clients, ulong position, CancellationToken cancellationToken)
+    {
+        using var channel = clients.Channel(Roles.ProcessOwner);
+        var client = new Contract.LeadTimes.LeadTimesClient(channel);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            var report = await client.GetLeadTimesAsync(new Contract.GetLeadTimesRequest(), cancellationToken: cancellationToken);
+            if (report.Checkpoint >= position)
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The live projection stayed at position {report.Checkpoint}, short of {position}.");
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private static async Task<RebuildFigures> RebuildAsync(BenchClients clients, CancellationToken cancellationToken)
+    {
+        using var channel = clients.Channel(Roles.Admin);
+        using var call = new Contract.Admin.AdminClient(channel).Rebuild(new Contract.RebuildRequest(), cancellationToken: cancellationToken);
+        await foreach (var progress in call.ResponseStream.ReadAllAsync(cancellationToken))
+        {
+            if (progress.Verdict is { } verdict)
+            {
+                return new RebuildFigures((long)verdict.Events, verdict.Seconds, verdict.EventsPerSecond, verdict.Equal);
+            }
+        }
+        throw new InvalidOperationException("The server ended the rebuild without a verdict.");
+    }
+
+    /// <summary>
+    /// The server's resident memory once idle: idle journey grains collected (their state comes back from
+    /// the log), then a full garbage collection, sampled until it stops falling.
+    /// </summary>
+    private async Task<long> SettleMemoryAsync(ServerProcess server, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var lowest = server.WorkingSetBytes();
+        var samplesWithoutNewLow = 0;
+        Report($"Letting the server settle: {lowest / 1_048_576.0:N0} MiB resident now");
+        while (watch.Elapsed < settings.MemorySettleLimit && samplesWithoutNewLow < 3)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
+            await server.CollectGarbageAsync(cancellationToken);
+            var now = server.WorkingSetBytes();
+            // A fall of less than 1% is noise, not settling.
+            if (now < lowest * 0.99)
+            {
+                lowest = now;
+                samplesWithoutNewLow = 0;
+            }
+            else
+            {
+                samplesWithoutNewLow++;
+            }
+            Report($"  {now / 1_048_576.0:N0} MiB resident after a full GC");
+        }
+        return server.WorkingSetBytes();
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by the exiting server: the temp folder is cleaned by the system.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+/// <summary>
+/// CPU time the server and this process spent in a phase, per event: a figure that, unlike throughput,
+/// other work on the machine barely moves.
+/// </summary>
+internal sealed record PhaseCpu(TimeSpan Server, TimeSpan Client, long Events)
+{
+    public double ServerMicrosecondsPerEvent => Events == 0 ? 0 : Server.TotalMicroseconds / Events;
+
+    public double ClientMicrosecondsPerEvent => Events == 0 ? 0 : Client.TotalMicroseconds / Events;
+
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"CPU per event: server {ServerMicrosecondsPerEvent:0.0} µs, bench {ClientMicrosecondsPerEvent:0.0} µs");
+}
+
+internal sealed class CpuMeter
+{
+    private readonly ServerProcess server;
+    private readonly TimeSpan serverStart;
+    private readonly TimeSpan clientStart;
+
+    private CpuMeter(ServerProcess server)
+    {
+        this.server = server;
+        serverStart = server.CpuTime();
+        clientStart = Process.GetCurrentProcess().TotalProcessorTime;
+    }
+
+    public static CpuMeter Start(ServerProcess server) => new(server);
+
+    public PhaseCpu Stop(long events) =>
+        new(server.CpuTime() - serverStart, Process.GetCurrentProcess().TotalProcessorTime - clientStart, events);
+}
+
+/// <summary>The rebuild's own verdict: events folded and how fast, and whether replay equals live.</summary>
+internal sealed record RebuildFigures(long Events, double Seconds, double EventsPerSecond, bool Equal);

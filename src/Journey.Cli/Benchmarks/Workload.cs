@@ -1,0 +1,108 @@
+using Journey.Cli.Simulation;
+using Journey.Domain.Catalog;
+using Contract = Journey.Contracts.V1;
+
+namespace Journey.Cli.Benchmarks;
+
+/// <summary>
+/// The events one run sends, generated before anything is timed: the streamed backfill, the unary
+/// live events (journeys of their own, so nothing is a duplicate), and a small warm-up.
+/// </summary>
+internal sealed class Workload
+{
+    private Workload(JourneyBatch streamed, JourneyBatch unary, JourneyBatch warmUp)
+    {
+        Streamed = streamed;
+        Unary = unary;
+        WarmUp = warmUp;
+    }
+
+    public JourneyBatch Streamed { get; }
+
+    public JourneyBatch Unary { get; }
+
+    public JourneyBatch WarmUp { get; }
+
+    public long TotalJourneys => Streamed.Journeys + Unary.Journeys + WarmUp.Journeys;
+
+    public static Workload Generate(JourneyCatalog catalog, BenchmarkSettings settings)
+    {
+        var perJourney = settings.Events / (double)settings.Journeys;
+        // Different seeds, different persons: the three sets are different journeys with different ids.
+        return new Workload(
+            Take(catalog, settings.Seed, settings.Journeys, settings.Events),
+            Interleave(Take(catalog, settings.Seed + 1, UnaryJourneys(settings.UnaryEvents, perJourney), settings.UnaryEvents)),
+            Take(catalog, settings.Seed + 2, 300, 3_000));
+    }
+
+    /// <summary>
+    /// Live traffic: each journey moves a step at a time, days apart, so consecutive events belong to
+    /// different journeys. Reordered round-robin, each journey's own events keep their order.
+    /// </summary>
+    private static JourneyBatch Interleave(JourneyBatch batch)
+    {
+        var journeys = new List<List<Contract.JourneyEvent>>();
+        Contract.JourneyEvent? previous = null;
+        foreach (var e in batch.Events)
+        {
+            if (previous is null || previous.Subject != e.Subject || previous.JourneyType != e.JourneyType)
+            {
+                journeys.Add([]);
+            }
+            journeys[^1].Add(e);
+            previous = e;
+        }
+        var interleaved = new List<Contract.JourneyEvent>(batch.Events.Count);
+        for (var step = 0; interleaved.Count < batch.Events.Count; step++)
+        {
+            foreach (var journey in journeys)
+            {
+                if (step < journey.Count)
+                {
+                    interleaved.Add(journey[step]);
+                }
+            }
+        }
+        return batch with { Events = interleaved };
+    }
+
+    private static int UnaryJourneys(int events, double perJourney) =>
+        events == 0 ? 0 : Math.Max(1, (int)Math.Ceiling(events / Math.Max(1, perJourney)));
+
+    /// <summary>
+    /// <paramref name="events"/> events spread evenly over <paramref name="journeys"/> simulated journeys:
+    /// each journey's first steps, in order (the simulator gives about twenty per journey, more than the
+    /// ten a million events over 100,000 journeys asks for). A journey short of its share passes the rest on.
+    /// </summary>
+    private static JourneyBatch Take(JourneyCatalog catalog, int seed, int journeys, int events)
+    {
+        var list = new List<Contract.JourneyEvent>(events);
+        var taken = 0;
+        if (journeys > 0)
+        {
+            var journey = -1;
+            var quota = 0;
+            Contract.JourneyEvent? previous = null;
+            foreach (var e in new JourneySimulator(catalog, seed).Generate(journeys))
+            {
+                if (previous is null || previous.Subject != e.Subject || previous.JourneyType != e.JourneyType)
+                {
+                    journey++;
+                    // Cumulative shares, so the quotas add up to exactly the events asked for.
+                    quota += (int)((long)(journey + 1) * events / journeys - (long)journey * events / journeys);
+                    taken++;
+                }
+                previous = e;
+                if (quota > 0)
+                {
+                    list.Add(e);
+                    quota--;
+                }
+            }
+        }
+        return new JourneyBatch(list, taken);
+    }
+}
+
+/// <summary>Events in the simulator's order (journey after journey), and how many journeys they make.</summary>
+internal sealed record JourneyBatch(IReadOnlyList<Contract.JourneyEvent> Events, int Journeys);

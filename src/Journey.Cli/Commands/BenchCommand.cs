@@ -1,0 +1,78 @@
+using System.CommandLine;
+using Journey.Cli.Benchmarks;
+using Spectre.Console;
+
+namespace Journey.Cli.Commands;
+
+/// <summary>
+/// <c>journey bench</c>: the store alone, then a server of its own (a child process on a temp data
+/// directory) fed by streams and unary callers while a process owner queries, a rebuild, and memory.
+/// </summary>
+public static class BenchCommand
+{
+    /// <summary>Exit status when the run completed but missed a target.</summary>
+    public const int TargetMissed = 3;
+
+    public static Command Create()
+    {
+        var defaults = new BenchmarkSettings();
+        var events = new Option<int>("--events") { Description = "Events to stream (and to append to the store alone)", DefaultValueFactory = _ => defaults.Events };
+        var journeys = new Option<int?>("--journeys") { Description = "Journeys they belong to (default: one per ten events)" };
+        var unaryEvents = new Option<int?>("--unary-events") { Description = "Events sent one call each by 64 callers (default: a tenth of --events)" };
+        var batchSize = new Option<int>("--batch-size") { Description = "Events per streamed batch", DefaultValueFactory = _ => defaults.BatchSize };
+        var streams = new Option<int>("--streams") { Description = "Streams at once (each agency streams its own events)", DefaultValueFactory = _ => defaults.Streams };
+        var seed = new Option<int>("--seed") { Description = "Seed of the simulated journeys", DefaultValueFactory = _ => defaults.Seed };
+        var json = new Option<FileInfo?>("--json") { Description = "Also write the figures to this JSON file" };
+        var keep = new Option<bool>("--keep") { Description = "Keep the temporary stores and the server's log" };
+        var command = new Command("bench", "Measure the store, streaming and unary ingest, queries during ingest, rebuild and memory on this machine")
+        {
+            events, journeys, unaryEvents, batchSize, streams, seed, json, keep,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var eventCount = parse.GetValue(events);
+            var settings = defaults with
+            {
+                Events = eventCount,
+                Journeys = parse.GetValue(journeys) ?? Math.Max(1, eventCount / 10),
+                UnaryEvents = parse.GetValue(unaryEvents) ?? eventCount / 10,
+                BatchSize = parse.GetValue(batchSize),
+                Streams = parse.GetValue(streams),
+                Seed = parse.GetValue(seed),
+                Keep = parse.GetValue(keep),
+            };
+            var invocation = "journey " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
+            var result = await new BenchmarkRunner(settings, line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]")).RunAsync(cancellationToken);
+
+            AnsiConsole.Write(Table(result));
+            if (result.Machine.BuildConfiguration != "Release")
+            {
+                AnsiConsole.MarkupLine("[yellow]This is a Debug build; figures for BENCHMARKS.md come from `dotnet run -c Release`.[/]");
+            }
+            if (parse.GetValue(json) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, result.ToJson(invocation), cancellationToken);
+                AnsiConsole.MarkupLine($"[grey]Figures written to {Markup.Escape(file.FullName)}[/]");
+            }
+            return result.AllTargetsMet ? 0 : TargetMissed;
+        });
+        return command;
+    }
+
+    private static Table Table(BenchmarkResult result)
+    {
+        var m = result.Machine;
+        var table = new Table()
+            .Title($"journey bench — {m.Processors} cores, {m.MemoryDescription}, .NET SDK {Markup.Escape(m.DotnetSdk)}, {m.BuildConfiguration}, load {Markup.Escape(m.LoadAverageAtStart)}")
+            .AddColumns("Figure", "Measured", "Target", "Met");
+        foreach (var (figure, value, target, met) in result.Rows())
+        {
+            table.AddRow(
+                Markup.Escape(figure),
+                Markup.Escape(value),
+                Markup.Escape(target),
+                met switch { true => "[green]yes[/]", false => "[red]no[/]", null => "" });
+        }
+        return table;
+    }
+}

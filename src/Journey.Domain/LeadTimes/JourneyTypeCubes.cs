@@ -1,0 +1,428 @@
+using System.Runtime.InteropServices;
+using Journey.Domain.ProcessMining;
+using Journey.Domain.Statistics;
+
+namespace Journey.Domain.LeadTimes;
+
+/// <summary>
+/// Every journey of one journey type folded into one <see cref="MonthCube"/> per month of the life event
+/// (plus one for journeys without a life event). Cubes hold mergeable distributions, so the figures of any
+/// period are the merge of its months, equal to folding those journeys directly.
+/// </summary>
+internal sealed class JourneyTypeCubes
+{
+    public const int Initiators = 3;
+
+    private JourneyTypeCubes(CompiledJourneyType type)
+    {
+        NoMonth = new MonthCube(type);
+    }
+
+    /// <summary>Month (year·12 + month − 1, in the life event's own offset) → its journeys.</summary>
+    public SortedDictionary<int, MonthCube> Months { get; } = [];
+
+    /// <summary>Journeys without their life event: they have process-mining figures only.</summary>
+    public MonthCube NoMonth { get; }
+
+    public static JourneyTypeCubes Build(CompiledJourneyType type)
+    {
+        var cubes = new JourneyTypeCubes(type);
+        var folder = new JourneyFolder(type);
+        foreach (var journey in type.Journeys.Values)
+        {
+            folder.Fold(journey.Entries, cubes);
+        }
+        return cubes;
+    }
+
+    public MonthCube Month(CompiledJourneyType type, int month)
+    {
+        if (!Months.TryGetValue(month, out var cube))
+        {
+            cube = new MonthCube(type);
+            Months.Add(month, cube);
+        }
+        return cube;
+    }
+}
+
+/// <summary>The figures of a set of journeys of one type, kept mergeable.</summary>
+internal sealed class MonthCube
+{
+    private int journeyNumber;
+
+    public MonthCube(CompiledJourneyType type)
+    {
+        Cells = new ServiceCell[type.Services.Length * JourneyTypeCubes.Initiators];
+        for (var i = 0; i < Cells.Length; i++)
+        {
+            Cells[i] = new ServiceCell();
+        }
+        Agencies = new AgencyCell[type.Agencies.Length];
+        for (var i = 0; i < Agencies.Length; i++)
+        {
+            Agencies[i] = new AgencyCell();
+        }
+    }
+
+    /// <summary>Journeys with at least one event.</summary>
+    public long JourneysSeen { get; set; }
+
+    /// <summary>Journeys with their life event.</summary>
+    public long JourneysWithLifeEvent { get; set; }
+
+    /// <summary>Completed journeys (life event, every started service delivered).</summary>
+    public long Completed { get; set; }
+
+    /// <summary>Life event → last delivery, completed journeys.</summary>
+    public DurationDistribution EndToEnd { get; } = new();
+
+    /// <summary>First → last event of every journey.</summary>
+    public DurationDistribution Span { get; } = new();
+
+    /// <summary>Service index · 3 + initiator → the service instances started by that initiator.</summary>
+    public ServiceCell[] Cells { get; }
+
+    /// <summary>Agency index → the journeys that agency took part in.</summary>
+    public AgencyCell[] Agencies { get; }
+
+    /// <summary>From agency · agencies + to agency → hand-overs.</summary>
+    public Dictionary<int, HandOverCell> HandOvers { get; } = [];
+
+    /// <summary>Over activity indices of the journey type.</summary>
+    public DirectlyFollowsGraph Graph { get; } = new();
+
+    public ServiceCell Cell(int service, int initiator) => Cells[service * JourneyTypeCubes.Initiators + initiator];
+
+    /// <summary>A new journey begins: each hand-over pair counts it once.</summary>
+    public int BeginJourney()
+    {
+        JourneysSeen++;
+        Graph.BeginCase();
+        return ++journeyNumber;
+    }
+
+    public void HandOver(int agencies, int from, int to, long ticks, int journey)
+    {
+        ref var cell = ref CollectionsMarshal.GetValueRefOrAddDefault(HandOvers, from * agencies + to, out var exists);
+        if (!exists)
+        {
+            cell = new HandOverCell();
+        }
+        if (cell!.LastJourney != journey)
+        {
+            cell.LastJourney = journey;
+            cell.Journeys++;
+        }
+        cell.Times.Add(ticks);
+    }
+
+    /// <summary>Adds the journeys of <paramref name="other"/> (a disjoint set); it is left unchanged.</summary>
+    public void Merge(MonthCube other)
+    {
+        JourneysSeen += other.JourneysSeen;
+        JourneysWithLifeEvent += other.JourneysWithLifeEvent;
+        Completed += other.Completed;
+        EndToEnd.Merge(other.EndToEnd);
+        Span.Merge(other.Span);
+        for (var i = 0; i < Cells.Length; i++)
+        {
+            Cells[i].Merge(other.Cells[i]);
+        }
+        for (var i = 0; i < Agencies.Length; i++)
+        {
+            Agencies[i].Merge(other.Agencies[i]);
+        }
+        foreach (var (key, theirs) in other.HandOvers)
+        {
+            ref var cell = ref CollectionsMarshal.GetValueRefOrAddDefault(HandOvers, key, out var exists);
+            if (!exists)
+            {
+                cell = new HandOverCell();
+            }
+            cell!.Journeys += theirs.Journeys;
+            cell.Times.Merge(theirs.Times);
+            cell.LastJourney = -1;
+        }
+        Graph.Merge(other.Graph);
+        journeyNumber++;
+    }
+}
+
+/// <summary>The instances of one service started by one initiator.</summary>
+internal sealed class ServiceCell
+{
+    public long Started { get; set; }
+
+    public long StartedProactively { get; set; }
+
+    /// <summary>Started by an application (reactive).</summary>
+    public long StartedReactively => Started - StartedProactively;
+
+    public DurationDistribution Total { get; } = new();
+
+    public DurationDistribution Waiting { get; } = new();
+
+    public DurationDistribution Processing { get; } = new();
+
+    public DurationDistribution Delivery { get; } = new();
+
+    /// <summary>Waits to apply while the data the service depends on was already recorded; only waits above zero.</summary>
+    public DurationDistribution Potential { get; } = new();
+
+    public void Merge(ServiceCell other)
+    {
+        Started += other.Started;
+        StartedProactively += other.StartedProactively;
+        Total.Merge(other.Total);
+        Waiting.Merge(other.Waiting);
+        Processing.Merge(other.Processing);
+        Delivery.Merge(other.Delivery);
+        Potential.Merge(other.Potential);
+    }
+}
+
+/// <summary>The journeys an agency took part in (had at least one event in).</summary>
+internal sealed class AgencyCell
+{
+    public long JourneysSeen { get; set; }
+
+    public long JourneysWithLifeEvent { get; set; }
+
+    public long Completed { get; set; }
+
+    public DurationDistribution EndToEnd { get; } = new();
+
+    public DurationDistribution Span { get; } = new();
+
+    public void Merge(AgencyCell other)
+    {
+        JourneysSeen += other.JourneysSeen;
+        JourneysWithLifeEvent += other.JourneysWithLifeEvent;
+        Completed += other.Completed;
+        EndToEnd.Merge(other.EndToEnd);
+        Span.Merge(other.Span);
+    }
+}
+
+/// <summary>Hand-overs from one agency to another.</summary>
+internal sealed class HandOverCell
+{
+    public long Journeys { get; set; }
+
+    public DurationDistribution Times { get; } = new();
+
+    public int LastJourney { get; set; } = -1;
+}
+
+/// <summary>
+/// Walks one journey's events once and adds its figures to the cube of its month, by the rules documented
+/// on <see cref="LeadTimeProjection"/>. Scratch space is reused from journey to journey.
+/// </summary>
+internal sealed class JourneyFolder(CompiledJourneyType type)
+{
+    private const byte Started = 1, Decided = 2, Delivered = 3;
+
+    private readonly byte[] stage = new byte[type.Services.Length];
+    private readonly bool[] proactive = new bool[type.Services.Length];
+    private readonly byte[] initiator = new byte[type.Services.Length];
+    private readonly long[] trigger = new long[type.Services.Length];
+    private readonly long[] decision = new long[type.Services.Length];
+    private readonly long[] delivery = new long[type.Services.Length];
+    private readonly long[] recorded = new long[type.DependencySlots];
+    private readonly bool[] involved = new bool[type.Agencies.Length];
+
+    public void Fold(ReadOnlySpan<TimelineEntry> events, JourneyTypeCubes cubes)
+    {
+        if (events.IsEmpty)
+        {
+            return;
+        }
+        Array.Clear(stage);
+        Array.Fill(recorded, long.MaxValue);
+        Array.Clear(involved);
+
+        var life = -1;
+        for (var i = 0; i < events.Length; i++)
+        {
+            var e = events[i];
+            var slot = type.DependencySlot[e.Activity];
+            if (slot >= 0 && recorded[slot] == long.MaxValue)
+            {
+                recorded[slot] = e.UtcTicks;
+            }
+            // Roles are ordered delivery, decision, trigger: a step only ever follows an earlier event.
+            foreach (var role in type.Roles[e.Activity])
+            {
+                var s = role.Service;
+                switch (role.Kind)
+                {
+                    case RoleKind.Delivery when stage[s] == Decided:
+                        stage[s] = Delivered;
+                        delivery[s] = e.UtcTicks;
+                        break;
+                    case RoleKind.Decision when stage[s] == Started:
+                        stage[s] = Decided;
+                        decision[s] = e.UtcTicks;
+                        break;
+                    case RoleKind.Application or RoleKind.Proactive when stage[s] == 0:
+                        stage[s] = Started;
+                        trigger[s] = e.UtcTicks;
+                        proactive[s] = role.Kind == RoleKind.Proactive;
+                        initiator[s] = e.Initiator;
+                        break;
+                    case RoleKind.LifeEvent when life < 0:
+                        life = i;
+                        break;
+                }
+            }
+        }
+
+        MonthCube cube;
+        if (life < 0)
+        {
+            cube = cubes.NoMonth;
+        }
+        else
+        {
+            var lifeEvent = events[life];
+            var local = new DateTime(lifeEvent.UtcTicks + lifeEvent.OffsetMinutes * TimeSpan.TicksPerMinute, DateTimeKind.Unspecified);
+            cube = cubes.Month(type, local.Year * 12 + local.Month - 1);
+        }
+
+        // Process-mining figures: every journey, with or without its life event.
+        var journey = cube.BeginJourney();
+        var span = events[^1].UtcTicks - events[0].UtcTicks;
+        cube.Span.Add(span);
+        var agencies = type.Agencies.Length;
+        var previousAgency = type.ActivityAgency[events[0].Activity];
+        if (previousAgency >= 0)
+        {
+            involved[previousAgency] = true;
+        }
+        for (var i = 1; i < events.Length; i++)
+        {
+            var from = events[i - 1];
+            var to = events[i];
+            var ticks = to.UtcTicks - from.UtcTicks;
+            cube.Graph.Add(from.Activity, to.Activity, ticks);
+            var agency = type.ActivityAgency[to.Activity];
+            if (agency < 0)
+            {
+                continue;
+            }
+            involved[agency] = true;
+            // Last event at one agency → first event at the next: consecutive events whose agencies differ.
+            if (previousAgency >= 0 && agency != previousAgency)
+            {
+                cube.HandOver(agencies, previousAgency, agency, ticks, journey);
+            }
+            previousAgency = agency;
+        }
+
+        var completed = false;
+        long endToEnd = 0;
+        if (life >= 0)
+        {
+            int startedCount = 0, deliveredCount = 0;
+            var lastDelivery = long.MinValue;
+            for (var s = 0; s < stage.Length; s++)
+            {
+                if (stage[s] != 0)
+                {
+                    startedCount++;
+                }
+                if (stage[s] == Delivered)
+                {
+                    deliveredCount++;
+                    lastDelivery = Math.Max(lastDelivery, delivery[s]);
+                }
+            }
+            cube.JourneysWithLifeEvent++;
+            completed = startedCount > 0 && deliveredCount == startedCount;
+            if (completed)
+            {
+                endToEnd = lastDelivery - events[life].UtcTicks;
+                cube.Completed++;
+                cube.EndToEnd.Add(endToEnd);
+            }
+        }
+        for (var a = 0; a < involved.Length; a++)
+        {
+            if (involved[a])
+            {
+                var cell = cube.Agencies[a];
+                cell.JourneysSeen++;
+                cell.Span.Add(span);
+                if (life >= 0)
+                {
+                    cell.JourneysWithLifeEvent++;
+                }
+                if (completed)
+                {
+                    cell.Completed++;
+                    cell.EndToEnd.Add(endToEnd);
+                }
+            }
+        }
+        if (life < 0)
+        {
+            return;
+        }
+
+        var lifeTicks = events[life].UtcTicks;
+        for (var s = 0; s < stage.Length; s++)
+        {
+            if (stage[s] == 0)
+            {
+                continue;
+            }
+            var cell = cube.Cell(s, initiator[s]);
+            cell.Started++;
+            if (proactive[s])
+            {
+                cell.StartedProactively++;
+            }
+            else if (Potential(s, lifeTicks) is > 0 and var wait)
+            {
+                cell.Potential.Add(wait);
+            }
+            if (stage[s] == Delivered)
+            {
+                var waiting = proactive[s] ? 0 : trigger[s] - lifeTicks;
+                var processing = decision[s] - trigger[s];
+                var delivering = delivery[s] - decision[s];
+                cell.Waiting.Add(waiting);
+                cell.Processing.Add(processing);
+                cell.Delivery.Add(delivering);
+                cell.Total.Add(waiting + processing + delivering);
+            }
+        }
+    }
+
+    /// <summary>
+    /// How long the citizen waited to apply while everything the service depends on was recorded: from the
+    /// later of the life event and the last dependency's first occurrence, to the application. Zero when a
+    /// dependency was not recorded by then, or the service names none.
+    /// </summary>
+    private long Potential(int service, long lifeTicks)
+    {
+        var slots = type.DependsOn[service];
+        if (slots.Length == 0)
+        {
+            return 0;
+        }
+        var available = lifeTicks;
+        foreach (var slot in slots)
+        {
+            var at = recorded[slot];
+            if (at == long.MaxValue)
+            {
+                return 0;
+            }
+            available = Math.Max(available, at);
+        }
+        var wait = trigger[service] - available;
+        return wait > 0 ? wait : 0;
+    }
+}

@@ -1,0 +1,234 @@
+using Journey.Domain.Events;
+
+namespace Journey.Domain.LeadTimes;
+
+/// <summary>Turns a journey type's cubes into the report's figures, restricted by a <see cref="LeadTimeFilter"/>.</summary>
+internal static class LeadTimeFigures
+{
+    private const short AllAgencies = -1;
+    private const short AbsentAgency = -2;
+    private const double SecondsPerDay = 86_400;
+
+    public static JourneyTypeLeadTimes Of(CompiledJourneyType type, JourneyTypeCubes cubes, LeadTimeFilter filter)
+    {
+        var (from, to) = filter.MonthRange();
+        var agency = AllAgencies;
+        if (filter.Agency is not null)
+        {
+            var index = Array.IndexOf(type.Agencies, filter.Agency);
+            agency = index < 0 ? AbsentAgency : (short)index;
+        }
+
+        var total = new MonthCube(type);
+        if (!filter.HasPeriod)
+        {
+            total.Merge(cubes.NoMonth);
+        }
+        var months = new List<MonthLeadTimes>();
+        foreach (var (month, cube) in cubes.Months)
+        {
+            if (month < from || month > to)
+            {
+                continue;
+            }
+            total.Merge(cube);
+            months.Add(Month(type, month, cube, agency));
+        }
+        return Type(type, total, months, agency);
+    }
+
+    private static JourneyTypeLeadTimes Type(CompiledJourneyType type, MonthCube cube, List<MonthLeadTimes> months, short agency)
+    {
+        var services = SelectedServices(type, agency);
+        var (seen, completed, endToEnd, span) = Journeys(cube, agency);
+        var withLifeEvent = agency switch
+        {
+            AllAgencies => cube.JourneysWithLifeEvent,
+            AbsentAgency => 0,
+            _ => cube.Agencies[agency].JourneysWithLifeEvent,
+        };
+
+        var agencies = new List<AgencyLeadTimes>();
+        for (short a = 0; a < type.Agencies.Length; a++)
+        {
+            if (agency == AllAgencies || agency == a)
+            {
+                agencies.Add(Agency(type, cube, a));
+            }
+        }
+
+        var initiators = new InitiatorLeadTimes[JourneyTypeCubes.Initiators];
+        for (var i = 0; i < initiators.Length; i++)
+        {
+            var merged = Merge(services.Select(s => cube.Cell(s, i)));
+            initiators[i] = Initiator(i, merged);
+        }
+
+        var handOvers = new List<HandOverTimes>();
+        var count = type.Agencies.Length;
+        foreach (var (key, cell) in cube.HandOvers.OrderBy(h => h.Key))
+        {
+            var (fromAgency, toAgency) = Math.DivRem(key, count);
+            if (agency == AllAgencies || agency == fromAgency || agency == toAgency)
+            {
+                handOvers.Add(new HandOverTimes(type.Agencies[fromAgency], type.Agencies[toAgency], cell.Journeys, DurationStats.Of(cell.Times)));
+            }
+        }
+
+        var arcs = new List<DirectlyFollowsTimes>();
+        foreach (var arc in cube.Graph.Ordered(type.ActivityCodes))
+        {
+            if (agency == AllAgencies || type.ActivityAgency[arc.From] == agency || type.ActivityAgency[arc.To] == agency)
+            {
+                arcs.Add(new DirectlyFollowsTimes(type.ActivityCodes[arc.From], type.ActivityCodes[arc.To], arc.Cases, DurationStats.Of(arc.Times)));
+            }
+        }
+
+        var opportunities = new List<ProactiveOpportunity>();
+        foreach (var s in services)
+        {
+            var definition = type.Services[s];
+            if (definition.ApplicationActivities.Count == 0 || definition.DependsOn.Count == 0)
+            {
+                continue;
+            }
+            var merged = Merge(Enumerable.Range(0, JourneyTypeCubes.Initiators).Select(i => cube.Cell(s, i)));
+            opportunities.Add(new ProactiveOpportunity(
+                type.Id,
+                definition.Id,
+                definition.Agency,
+                merged.StartedReactively,
+                merged.Potential.Count,
+                merged.Potential.TotalSeconds / SecondsPerDay,
+                DurationStats.Of(merged.Potential)));
+        }
+        opportunities.Sort(static (a, b) =>
+        {
+            var byDays = b.CitizenDays.CompareTo(a.CitizenDays);
+            return byDays != 0 ? byDays : string.CompareOrdinal(a.Service, b.Service);
+        });
+
+        return new JourneyTypeLeadTimes(
+            type.Id,
+            completed,
+            endToEnd,
+            Array.AsReadOnly(services.Select(s => Service(type, cube, s)).ToArray()),
+            months.AsReadOnly(),
+            seen,
+            withLifeEvent,
+            span,
+            Starts(services.Select(s => Merge(Enumerable.Range(0, JourneyTypeCubes.Initiators).Select(i => cube.Cell(s, i))))),
+            agencies.AsReadOnly(),
+            Array.AsReadOnly(initiators),
+            handOvers.AsReadOnly(),
+            arcs.AsReadOnly(),
+            opportunities.AsReadOnly());
+    }
+
+    private static MonthLeadTimes Month(CompiledJourneyType type, int month, MonthCube cube, short agency)
+    {
+        var services = SelectedServices(type, agency);
+        var (seen, completed, endToEnd, _) = Journeys(cube, agency);
+        var cells = services.Select(s => Merge(Enumerable.Range(0, JourneyTypeCubes.Initiators).Select(i => cube.Cell(s, i)))).ToList();
+        var potential = Merge(cells).Potential;
+        return new MonthLeadTimes(
+            LeadTimeFilter.FormatMonth(month),
+            completed,
+            endToEnd,
+            Array.AsReadOnly(services.Select(s => Service(type, cube, s)).ToArray()),
+            seen,
+            Starts(cells),
+            potential.TotalSeconds / SecondsPerDay,
+            potential.Count);
+    }
+
+    private static ServiceLeadTimes Service(CompiledJourneyType type, MonthCube cube, int service)
+    {
+        var definition = type.Services[service];
+        var cells = Enumerable.Range(0, JourneyTypeCubes.Initiators).Select(i => cube.Cell(service, i)).ToArray();
+        var merged = Merge(cells);
+        var byInitiator = new InitiatorLeadTimes[cells.Length];
+        for (var i = 0; i < cells.Length; i++)
+        {
+            byInitiator[i] = Initiator(i, cells[i]);
+        }
+        return new ServiceLeadTimes(
+            definition.Id,
+            definition.Agency,
+            merged.Total.Count,
+            DurationStats.Of(merged.Total),
+            DurationStats.Of(merged.Waiting),
+            DurationStats.Of(merged.Processing),
+            DurationStats.Of(merged.Delivery),
+            new StartShare(merged.Started, merged.StartedProactively),
+            Array.AsReadOnly(byInitiator));
+    }
+
+    private static AgencyLeadTimes Agency(CompiledJourneyType type, MonthCube cube, short agency)
+    {
+        var cell = cube.Agencies[agency];
+        var services = SelectedServices(type, agency);
+        var merged = Merge(services.SelectMany(s => Enumerable.Range(0, JourneyTypeCubes.Initiators).Select(i => cube.Cell(s, i))));
+        return new AgencyLeadTimes(
+            type.Agencies[agency],
+            cell.JourneysSeen,
+            cell.Completed,
+            DurationStats.Of(cell.EndToEnd),
+            new StartShare(merged.Started, merged.StartedProactively),
+            merged.Total.Count,
+            DurationStats.Of(merged.Total),
+            DurationStats.Of(merged.Waiting),
+            DurationStats.Of(merged.Processing),
+            DurationStats.Of(merged.Delivery));
+    }
+
+    private static InitiatorLeadTimes Initiator(int initiator, ServiceCell cell) => new(
+        (Initiator)initiator,
+        cell.Started,
+        cell.Total.Count,
+        DurationStats.Of(cell.Total),
+        DurationStats.Of(cell.Waiting),
+        DurationStats.Of(cell.Processing),
+        DurationStats.Of(cell.Delivery));
+
+    private static (long Seen, long Completed, DurationStats EndToEnd, DurationStats Span) Journeys(MonthCube cube, short agency) => agency switch
+    {
+        AllAgencies => (cube.JourneysSeen, cube.Completed, DurationStats.Of(cube.EndToEnd), DurationStats.Of(cube.Span)),
+        AbsentAgency => (0, 0, DurationStats.Empty, DurationStats.Empty),
+        _ => (cube.Agencies[agency].JourneysSeen, cube.Agencies[agency].Completed, DurationStats.Of(cube.Agencies[agency].EndToEnd), DurationStats.Of(cube.Agencies[agency].Span)),
+    };
+
+    private static List<int> SelectedServices(CompiledJourneyType type, short agency)
+    {
+        var services = new List<int>(type.Services.Length);
+        for (var s = 0; s < type.Services.Length; s++)
+        {
+            if (agency == AllAgencies || type.ServiceAgency[s] == agency)
+            {
+                services.Add(s);
+            }
+        }
+        return services;
+    }
+
+    private static StartShare Starts(IEnumerable<ServiceCell> cells)
+    {
+        long started = 0, proactively = 0;
+        foreach (var cell in cells)
+        {
+            started += cell.Started;
+            proactively += cell.StartedProactively;
+        }
+        return new StartShare(started, proactively);
+    }
+
+    private static ServiceCell Merge(IEnumerable<ServiceCell> cells)
+    {
+        var merged = new ServiceCell();
+        foreach (var cell in cells)
+        {
+            merged.Merge(cell);
+        }
+        return merged;
+    }
+}

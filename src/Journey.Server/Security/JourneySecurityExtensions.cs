@@ -1,0 +1,250 @@
+using System.Security.Cryptography;
+using Grpc.AspNetCore.Server;
+using Journey.Server.Hosting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Journey.Server.Security;
+
+/// <summary>
+/// Authentication (JWT bearer tokens as Maskinporten issues them; development tokens in Development
+/// only), the role policies named by <see cref="JourneyRoles"/>, the audit of reads, and the limits on
+/// what one caller may send.
+/// </summary>
+public static class JourneySecurityExtensions
+{
+    /// <summary>The default scheme: picks one of the two below by the token's issuer.</summary>
+    public const string Scheme = "Journey";
+    public const string IssuedTokenScheme = "Maskinporten";
+    public const string DevelopmentScheme = "Development";
+
+    private static readonly string[] IssuedTokenAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
+    /// <summary>
+    /// Token validation (refusing to start outside Development without a configured issuer), the role
+    /// policies, the audit interceptor, the rate limiter and the message-size limit.
+    /// </summary>
+    public static WebApplicationBuilder AddJourneySecurity(this WebApplicationBuilder builder, JourneyOptions options)
+    {
+        builder.Services.AddOptions<JourneyAuthOptions>()
+            .BindConfiguration(JourneyAuthOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var auth = builder.Configuration.GetSection(JourneyAuthOptions.SectionName).Get<JourneyAuthOptions>() ?? new JourneyAuthOptions();
+        var development = builder.Environment.IsDevelopment();
+        if (!development)
+        {
+            RequireIssuerConfiguration(auth);
+        }
+
+        builder.Services.AddSingleton<CallerClaims>();
+        var authentication = builder.Services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Bearer token", scheme => scheme.ForwardDefaultSelector = context =>
+                development && (!auth.IssuerConfigured || IsDevelopmentToken(context.Request))
+                    ? DevelopmentScheme
+                    : IssuedTokenScheme);
+        if (auth.IssuerConfigured)
+        {
+            authentication.AddJwtBearer(IssuedTokenScheme, jwt => ConfigureIssuedTokens(jwt, auth, development));
+        }
+        if (development)
+        {
+            authentication.AddJwtBearer(DevelopmentScheme, _ => { });
+            builder.Services.AddOptions<JwtBearerOptions>(DevelopmentScheme)
+                .Configure<IOptions<JourneyOptions>>((jwt, journey) => ConfigureDevelopmentTokens(jwt, journey.Value, auth));
+        }
+
+        builder.Services.AddAuthorizationBuilder()
+            // Endpoints added later without [Authorize] are closed too: health opts out explicitly.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build())
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build())
+            .AddPolicy(JourneyRoles.Agency, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireRole(JourneyRoles.Agency))
+            // Administrators may see what process owners see.
+            .AddPolicy(JourneyRoles.ProcessOwner, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireRole(JourneyRoles.ProcessOwner, JourneyRoles.Admin))
+            .AddPolicy(JourneyRoles.Researcher, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireRole(JourneyRoles.Researcher))
+            .AddPolicy(JourneyRoles.Admin, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireRole(JourneyRoles.Admin));
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
+
+        builder.Services.AddSingleton<AgencyRateLimiter>();
+        builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.Configure<GrpcServiceOptions>(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = options.Limits.MaxMessageBytes;
+            grpc.Interceptors.Add<AuditInterceptor>();
+        });
+        return builder;
+    }
+
+    /// <summary>Authentication and authorisation in the pipeline; call before the endpoints are mapped.</summary>
+    public static WebApplication UseJourneySecurity(this WebApplication app)
+    {
+        // Fail at start-up on a bad organisation mapping, and have the development key on disk before
+        // anyone runs `journey token`.
+        _ = app.Services.GetRequiredService<CallerClaims>();
+        if (app.Environment.IsDevelopment())
+        {
+            _ = app.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(DevelopmentScheme);
+        }
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<UnreadableMessageStatus>();
+        return app;
+    }
+
+    private static void RequireIssuerConfiguration(JourneyAuthOptions auth)
+    {
+        var missing = new List<string>();
+        if (string.IsNullOrWhiteSpace(auth.Issuer))
+        {
+            missing.Add("Journey:Auth:Issuer");
+        }
+        if (string.IsNullOrWhiteSpace(auth.Audience))
+        {
+            missing.Add("Journey:Auth:Audience");
+        }
+        if (string.IsNullOrWhiteSpace(auth.Authority) && string.IsNullOrWhiteSpace(auth.MetadataAddress) && auth.SigningKeys.Count == 0)
+        {
+            missing.Add("Journey:Auth:Authority (or Journey:Auth:SigningKeys)");
+        }
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Outside Development every call needs a token from a configured issuer, but {string.Join(", ", missing)} is not set. " +
+                "For Maskinporten: Issuer=https://maskinporten.no/, Authority=https://maskinporten.no/, Audience=the resource your clients request; " +
+                "see README, 'Security and privacy'.");
+        }
+    }
+
+    private static void ConfigureIssuedTokens(JwtBearerOptions jwt, JourneyAuthOptions auth, bool development)
+    {
+        jwt.MapInboundClaims = false;
+        jwt.RequireHttpsMetadata = auth.RequireHttpsMetadata || !development;
+        if (!string.IsNullOrWhiteSpace(auth.MetadataAddress))
+        {
+            jwt.MetadataAddress = auth.MetadataAddress;
+        }
+        else if (!string.IsNullOrWhiteSpace(auth.Authority))
+        {
+            // Maskinporten publishes OAuth authorisation-server metadata, not an OpenID configuration.
+            jwt.MetadataAddress = auth.Authority.TrimEnd('/') + "/.well-known/oauth-authorization-server";
+        }
+        jwt.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = auth.Issuer,
+            ValidAudience = auth.Audience,
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = true,
+            IssuerSigningKeys = auth.SigningKeys.SelectMany(ParseSigningKey).ToList(),
+            ValidAlgorithms = IssuedTokenAlgorithms,
+            ClockSkew = auth.ClockSkew,
+        };
+        jwt.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = context =>
+            {
+                var claims = context.HttpContext.RequestServices.GetRequiredService<CallerClaims>();
+                context.Principal!.AddIdentity(claims.FromIssuedToken(context.Principal).ToClaimsIdentity());
+                return Task.CompletedTask;
+            },
+        };
+    }
+
+    private static void ConfigureDevelopmentTokens(JwtBearerOptions jwt, JourneyOptions journey, JourneyAuthOptions auth)
+    {
+        jwt.MapInboundClaims = false;
+        jwt.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = DevelopmentTokenKey.Issuer,
+            ValidAudience = DevelopmentTokenKey.Audience,
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = true,
+            IssuerSigningKey = new SymmetricSecurityKey(DevelopmentTokenKey.LoadOrCreate(journey.DataDir)) { KeyId = DevelopmentTokenKey.KeyId },
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ClockSkew = auth.ClockSkew,
+        };
+        jwt.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = context =>
+            {
+                var claims = context.HttpContext.RequestServices.GetRequiredService<CallerClaims>();
+                context.Principal!.AddIdentity(claims.FromDevelopmentToken(context.Principal).ToClaimsIdentity());
+                return Task.CompletedTask;
+            },
+        };
+    }
+
+    // Only routes the token to a scheme; the chosen scheme validates everything, the issuer included.
+    private static bool IsDevelopmentToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        var token = header["Bearer ".Length..].Trim();
+        var handler = new JsonWebTokenHandler();
+        if (!handler.CanReadToken(token))
+        {
+            return false;
+        }
+        try
+        {
+            return new JsonWebToken(token).Issuer == DevelopmentTokenKey.Issuer;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static IEnumerable<SecurityKey> ParseSigningKey(string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.StartsWith("-----BEGIN", StringComparison.Ordinal))
+        {
+            return [PemKey(trimmed)];
+        }
+        if (trimmed.Contains("\"keys\"", StringComparison.Ordinal))
+        {
+            return new JsonWebKeySet(trimmed).GetSigningKeys();
+        }
+        if (trimmed.StartsWith('{'))
+        {
+            return [new JsonWebKey(trimmed)];
+        }
+        throw new InvalidOperationException("A Journey:Auth:SigningKeys entry is neither a PEM public key, a JWK nor a JWK set.");
+    }
+
+    private static SecurityKey PemKey(string pem)
+    {
+        // The PEM says which kind it is only inside the DER; try RSA, then EC.
+        try
+        {
+            var rsa = RSA.Create();
+            rsa.ImportFromPem(pem);
+            return new RsaSecurityKey(rsa);
+        }
+        catch (CryptographicException)
+        {
+            var ec = ECDsa.Create();
+            ec.ImportFromPem(pem);
+            return new ECDsaSecurityKey(ec);
+        }
+    }
+}
