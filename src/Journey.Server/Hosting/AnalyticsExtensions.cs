@@ -12,7 +12,10 @@ public static class AnalyticsExtensions
             .BindConfiguration(AnalyticsOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddGrpc().AddJsonTranscoding();
+        // Refusals carry google.rpc.BadRequest details; the transcoder must know the type to write them
+        // as JSON, or it fails with a 500 and its own exception text.
+        builder.Services.AddGrpc().AddJsonTranscoding(transcoding =>
+            transcoding.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.BadRequest.Descriptor));
         return builder;
     }
 }
