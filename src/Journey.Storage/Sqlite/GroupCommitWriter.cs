@@ -23,7 +23,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly List<AppendRequest> _batch = [];
     private readonly List<object> _outcomes = [];
 
-    private readonly SqliteCommand _insert;
+    private readonly InsertStatement _insert;
     private readonly SqliteCommand _lastRevision;
     private readonly SqliteCommand _lastPosition;
     private readonly SqliteCommand _findEvent;
@@ -39,9 +39,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _connection = connection;
         _options = options;
         _committed = committed;
-        _insert = Command($"INSERT INTO events ({SqliteSchema.Columns}) VALUES ($position, $stream, $revision, $id, $type, $data, $metadata, $created)",
-            ("$position", SqliteType.Integer), ("$stream", SqliteType.Text), ("$revision", SqliteType.Integer), ("$id", SqliteType.Blob),
-            ("$type", SqliteType.Text), ("$data", SqliteType.Blob), ("$metadata", SqliteType.Blob), ("$created", SqliteType.Integer));
+        _insert = new InsertStatement(connection);
         _lastRevision = Command("SELECT MAX(revision) FROM events WHERE stream = $stream", ("$stream", SqliteType.Text));
         _lastPosition = Command("SELECT COALESCE(MAX(position), 0) FROM events");
         _findEvent = Command("SELECT stream, revision, position FROM events WHERE event_id = $id", ("$id", SqliteType.Blob));
@@ -73,7 +71,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         // Requests already queued are still written: their callers may be waiting for the acknowledgement.
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        foreach (var command in new[] { _insert, _lastRevision, _lastPosition, _findEvent, _deleteFrom, _dataVersion })
+        _insert.Dispose();
+        foreach (var command in new[] { _lastRevision, _lastPosition, _findEvent, _deleteFrom, _dataVersion })
         {
             command.Dispose();
         }
@@ -120,7 +119,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         try
         {
             using var transaction = _connection.BeginTransaction(deferred: false);
-            foreach (var command in new[] { _insert, _lastRevision, _lastPosition, _findEvent, _deleteFrom, _dataVersion })
+            foreach (var command in new[] { _lastRevision, _lastPosition, _findEvent, _deleteFrom, _dataVersion })
             {
                 command.Transaction = transaction;
             }
@@ -184,19 +183,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         var positions = new ulong[request.Events.Length];
         try
         {
+            _insert.BeginRequest(request.Stream, created);
             for (var i = 0; i < request.Events.Length; i++)
             {
-                var e = request.Events[i];
-                var p = _insert.Parameters;
-                p[0].Value = first + i;
-                p[1].Value = request.Stream;
-                p[2].Value = current + 1 + i;
-                p[3].Value = SqliteSchema.ToBytes(e.EventId);
-                p[4].Value = e.Type;
-                p[5].Value = SqliteSchema.ToArray(e.Data);
-                p[6].Value = SqliteSchema.ToArray(e.Metadata);
-                p[7].Value = created;
-                _insert.ExecuteNonQuery();
+                _insert.Insert(first + i, current + 1 + i, request.Events[i]);
                 positions[i] = (ulong)(first + i);
             }
         }
