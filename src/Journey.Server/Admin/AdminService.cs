@@ -43,21 +43,15 @@ public sealed partial class AdminService(IEventStore store, JourneyCatalog catal
 
         if (until > from)
         {
-            await foreach (var recorded in store.ReadAllAsync(ReadDirection.Forwards, after: from == 0 ? null : from, filter: StreamFilter.Prefix(JourneyId.StreamCategory + "-"), cancellationToken: context.CancellationToken))
-            {
-                if (recorded.Position > until)
-                {
-                    break;
-                }
-                if (recorded.Type == JourneyEventJson.EventType)
-                {
-                    rebuilt.Apply(recorded.Position, JourneyEventJson.Deserialize(recorded.Data.Span));
-                }
-                if (++events % ProgressEvery == 0)
-                {
-                    await responseStream.WriteAsync(new Contract.RebuildProgress { Position = recorded.Position, Events = (ulong)events }, context.CancellationToken);
-                }
-            }
+            // Read, decoded and folded on separate cores; the fold sees the log in order all the same.
+            events = await ProjectionReplay.FoldAsync(
+                store,
+                rebuilt,
+                after: from == 0 ? null : from,
+                until,
+                (position, count) => responseStream.WriteAsync(new Contract.RebuildProgress { Position = position, Events = (ulong)count }, context.CancellationToken),
+                ProgressEvery,
+                context.CancellationToken);
         }
 
         var seconds = watch.Elapsed.TotalSeconds;
