@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using Grpc.Core;
 using Journey.Domain.Events;
@@ -23,7 +24,7 @@ namespace Journey.Server.Replay;
 /// <see cref="PagesAhead"/> pages, so a reader that stops reading stops the store reads too.
 /// </remarks>
 [Authorize(Policy = JourneyRoles.Researcher)]
-public sealed partial class ReplayService(IEventStore store, ILogger<ReplayService> logger) : Contract.Replay.ReplayBase
+public sealed partial class ReplayService(IEventStore store, AuditTrail audit, ILogger<ReplayService> logger) : Contract.Replay.ReplayBase
 {
     // About a store page per message: few enough messages to keep per-message costs small, small enough
     // (well under gRPC's 4 MB default) that a message never holds much memory.
@@ -76,6 +77,26 @@ public sealed partial class ReplayService(IEventStore store, ILogger<ReplayServi
             {
             }
             LogReplayEnded(writer.Delivered, writer.Checkpoint);
+            await RecordVolumeAsync(context, selection, writer);
+        }
+    }
+
+    /// <summary>
+    /// Adds to the audit trail how much left: the request was recorded before the replay began, the volume
+    /// is known only now. The events are already out, so a failure here is logged, not thrown.
+    /// </summary>
+    private async Task RecordVolumeAsync(ServerCallContext context, EventSelection selection, PageWriter writer)
+    {
+        try
+        {
+            var what = string.Create(
+                CultureInfo.InvariantCulture,
+                $"replayed {writer.Delivered} events after position {selection.AfterPosition?.ToString(CultureInfo.InvariantCulture) ?? "0"} up to checkpoint {writer.Checkpoint?.ToString(CultureInfo.InvariantCulture) ?? "none"}");
+            await audit.RecordAsync(context, what, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogVolumeNotAudited(ex, writer.Delivered);
         }
     }
 
@@ -120,6 +141,9 @@ public sealed partial class ReplayService(IEventStore store, ILogger<ReplayServi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replay ended after {Events} events at checkpoint {Checkpoint}")]
     private partial void LogReplayEnded(long events, ulong? checkpoint);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The audit trail could not record a replay of {Events} events")]
+    private partial void LogVolumeNotAudited(Exception exception, long events);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Event at position {Position} in {Stream} cannot be decoded; not replayed")]
     private partial void LogUndecodable(Exception exception, ulong position, string stream);

@@ -110,7 +110,9 @@ public sealed partial class ReplayTests(SimulatedLogFixture log) : IClassFixture
     {
         var stored = await log.StoredJourneyEventsAsync();
         var (all, _) = await log.ReplayAllAsync(new Contract.ReplayRequest { ToPosition = stored[^1].Position });
-        var middle = all[all.Count / 2];
+        // Events of one batch share their recorded-at: split at a time between batches.
+        var recordedTimes = all.Select(e => e.RecordedAt.ToDateTimeOffset()).Distinct().Order().ToList();
+        var recordedSplit = recordedTimes[recordedTimes.Count / 2];
         var occurredFrom = new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(2));
         var occurredTo = new DateTimeOffset(2025, 7, 1, 0, 0, 0, TimeSpan.FromHours(2));
 
@@ -122,8 +124,8 @@ public sealed partial class ReplayTests(SimulatedLogFixture log) : IClassFixture
                 e => e.Activity is "nav.barnetrygd.vedtak" or "folkeregisteret.fodsel.registrert"),
             ("occurred window", Request(r => r.Occurred = Window(occurredFrom, occurredTo)),
                 e => Occurred(e) >= occurredFrom && Occurred(e) < occurredTo),
-            ("recorded window", Request(r => r.Recorded = new Contract.TimeWindow { To = middle.RecordedAt }),
-                e => e.RecordedAt.ToDateTimeOffset() < middle.RecordedAt.ToDateTimeOffset()),
+            ("recorded window", Request(r => r.Recorded = new Contract.TimeWindow { To = Timestamp.FromDateTimeOffset(recordedSplit) }),
+                e => e.RecordedAt.ToDateTimeOffset() < recordedSplit),
             ("positions", Request(r => { r.AfterPosition = all[10].Position; r.ToPosition = all[100].Position; }),
                 e => e.Position > all[10].Position && e.Position <= all[100].Position),
             ("all at once", Request(r =>
@@ -220,6 +222,25 @@ public sealed partial class ReplayTests(SimulatedLogFixture log) : IClassFixture
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         var badRequest = error.GetRpcStatus()!.GetDetail<BadRequest>();
         Assert.Equal(["to_position", "occurred"], badRequest.FieldViolations.Select(v => v.Field));
+    }
+
+    [Fact]
+    public async Task the_audit_trail_records_who_replayed_and_how_many_events_left()
+    {
+        var stored = await log.StoredJourneyEventsAsync();
+        var to = stored[200].Position;
+
+        var (events, _) = await log.ReplayAllAsync(new Contract.ReplayRequest { ToPosition = to });
+
+        var volume = $"replayed {events.Count} events after position 0 up to checkpoint {to}";
+        var audited = await Wait.UntilAsync(
+            async () => await log.Store.ReadAllAsync(Storage.ReadDirection.Forwards, filter: Storage.StreamFilter.Prefix("audit-"))
+                .Select(e => System.Text.Encoding.UTF8.GetString(e.Data.Span)).ToListAsync(),
+            records => records.Any(r => r.Contains(volume, StringComparison.Ordinal)),
+            "the replay's volume in the audit trail");
+        var record = System.Text.Json.JsonDocument.Parse(audited.Last(r => r.Contains(volume, StringComparison.Ordinal))).RootElement;
+        Assert.Equal("/journey.v1.Replay/Read", record.GetProperty("what").GetProperty("method").GetString());
+        Assert.Contains(JourneyRoles.Researcher, record.GetProperty("who").GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
     }
 
     [Fact]
