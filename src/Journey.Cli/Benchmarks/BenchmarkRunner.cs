@@ -37,9 +37,13 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
             var idleWorkingSet = server.WorkingSetBytes();
 
             var ingest = new IngestDriver(server.Clients, settings);
-            Report($"Warm-up: {workload.WarmUp.Events.Count:N0} events");
-            await ingest.StreamAsync(workload.WarmUp, new Latencies(), cancellationToken);
-            await QueriesAsync(server.Clients, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken), new Latencies(), cancellationToken);
+            Report($"Warm-up: {workload.WarmUpStreamed.Events.Count:N0} events streamed and {workload.WarmUpUnary.Events.Count:N0} unary, with queries");
+            var warmUp = ingest.StreamAsync(workload.WarmUpStreamed, new Latencies(), cancellationToken);
+            await QueriesAsync(server.Clients, warmUp, new Latencies(), cancellationToken);
+            await warmUp;
+            await ingest.UnaryAsync(workload.WarmUpUnary, new Latencies(), cancellationToken);
+            // Tiered compilation promotes hot methods in the background; let it catch up before measuring.
+            await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
 
             Report($"Streaming ingest: {workload.Streamed.Events.Count:N0} events over {workload.Streamed.Journeys:N0} journeys, with lead-time queries");
             var acks = new Latencies();

@@ -10,20 +10,24 @@ namespace Journey.Cli.Benchmarks;
 /// </summary>
 internal sealed class Workload
 {
-    private Workload(JourneyBatch streamed, JourneyBatch unary, JourneyBatch warmUp)
+    private Workload(JourneyBatch streamed, JourneyBatch unary, JourneyBatch warmUpStreamed, JourneyBatch warmUpUnary)
     {
         Streamed = streamed;
         Unary = unary;
-        WarmUp = warmUp;
+        WarmUpStreamed = warmUpStreamed;
+        WarmUpUnary = warmUpUnary;
     }
 
     public JourneyBatch Streamed { get; }
 
     public JourneyBatch Unary { get; }
 
-    public JourneyBatch WarmUp { get; }
+    /// <summary>Streamed before anything is measured, so the server runs optimised code on every path.</summary>
+    public JourneyBatch WarmUpStreamed { get; }
 
-    public long TotalJourneys => Streamed.Journeys + Unary.Journeys + WarmUp.Journeys;
+    public JourneyBatch WarmUpUnary { get; }
+
+    public long TotalJourneys => Streamed.Journeys + Unary.Journeys + WarmUpStreamed.Journeys + WarmUpUnary.Journeys;
 
     public static Workload Generate(JourneyCatalog catalog, BenchmarkSettings settings)
     {
@@ -32,7 +36,8 @@ internal sealed class Workload
         return new Workload(
             Take(catalog, settings.Seed, settings.Journeys, settings.Events),
             Interleave(Take(catalog, settings.Seed + 1, UnaryJourneys(settings.UnaryEvents, perJourney), settings.UnaryEvents)),
-            Take(catalog, settings.Seed + 2, 300, 3_000));
+            Take(catalog, settings.Seed + 2, WarmUpEvents(settings.Events) / 10, WarmUpEvents(settings.Events)),
+            Interleave(Take(catalog, settings.Seed + 3, WarmUpEvents(settings.UnaryEvents) / 10, WarmUpEvents(settings.UnaryEvents))));
     }
 
     /// <summary>
@@ -65,6 +70,9 @@ internal sealed class Workload
         }
         return batch with { Events = interleaved };
     }
+
+    // Two per cent, at least a few thousand: enough calls for the JIT to finish optimising the hot paths.
+    private static int WarmUpEvents(int events) => Math.Min(events, Math.Max(3_000, events / 50));
 
     private static int UnaryJourneys(int events, double perJourney) =>
         events == 0 ? 0 : Math.Max(1, (int)Math.Ceiling(events / Math.Max(1, perJourney)));

@@ -66,5 +66,20 @@ public sealed class ExportCommandTests(SimulatedLogFixture log) : IClassFixture<
         Assert.Equal(positions.Order(), positions);
     }
 
+    [Fact]
+    public async Task the_replay_benchmark_replays_after_a_warm_up_and_counts_every_event_each_time()
+    {
+        var stored = await log.StoredJourneyEventsAsync();
+        var request = new Contracts.V1.ReplayRequest { ToPosition = stored[^1].Position };
+
+        var runs = await Cli.Commands.ReplayCommand.BenchmarkAsync(log.Server.ChannelFor(JourneyRoles.Researcher), request, runs: 2);
+        var exit = await Run(["replay", "--server", log.Server.Address, "--token", log.Server.TokenFor(JourneyRoles.Researcher), "--quiet", "--runs", "2", "--to", $"{stored[^1].Position}"]);
+
+        Assert.Equal(2, runs.Count);
+        Assert.All(runs, r => Assert.Equal(stored.Count, r.Events));
+        Assert.All(runs, r => Assert.Equal(stored[^1].Position, r.Checkpoint));
+        Assert.Equal(0, exit);
+    }
+
     private static async Task<int> Run(string[] args) => await JourneyCli.Create().Parse(args).InvokeAsync();
 }
