@@ -4,14 +4,15 @@ using Microsoft.Data.Sqlite;
 namespace Journey.Cli.Exchange;
 
 /// <summary>
-/// Writes an OCEL 2.0 SQLite log in the relational layout of the OCEL 2.0 specification (as PM4Py reads and
-/// writes it): <c>event</c>, <c>object</c>, <c>event_object</c>, <c>object_object</c>,
+/// Writes an OCEL 2.0 SQLite log in the relational layout of the OCEL 2.0 specification (that of its example
+/// log, <c>ocel20_example.sqlite</c>): <c>event</c>, <c>object</c>, <c>event_object</c>, <c>object_object</c>,
 /// <c>event_map_type</c>, <c>object_map_type</c>, one <c>event_{Type}</c> table per activity and one
 /// <c>object_{Type}</c> table per object type, with the mapping of <see cref="OcelMapping"/>.
 /// </summary>
 /// <remarks>
 /// Events are written as they come and objects and relations are kept distinct by the tables' own keys, so
-/// memory holds only the type definitions. Times are RFC 3339 with their offsets, which SQLite's date
+/// memory holds only the type definitions and a bounded set of recent ids. Tables with a primary key are
+/// stored <c>WITHOUT ROWID</c>: the same columns and keys, in one b-tree instead of two. Times are RFC 3339 with their offsets, which SQLite's date
 /// functions and pandas read. The same events written in the same order give the same file, byte for byte.
 /// </remarks>
 internal sealed class OcelSqliteExportWriter : IDisposable
