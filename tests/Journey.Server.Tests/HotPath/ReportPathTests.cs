@@ -1,0 +1,22 @@
+using Journey.Server.Projections;
+using Journey.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Journey.Server.Tests.HotPath;
+
+/// <summary>A lead-time query is served from the last report, which crosses the grain call as it is.</summary>
+public sealed class ReportPathTests
+{
+    [Fact]
+    public async Task the_lead_time_report_crosses_a_grain_call_without_being_copied()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var grain = server.Services.GetRequiredService<IGrainFactory>().GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key);
+
+        var first = await grain.GetReportAsync();
+        var second = await grain.GetReportAsync();
+
+        // Nothing was folded in between, so both calls hand out the one immutable report.
+        Assert.Same(first, second);
+    }
+}
