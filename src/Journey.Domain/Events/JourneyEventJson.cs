@@ -180,13 +180,21 @@ public static class JourneyEventJson
         _ => "automatic",
     };
 
-    private static Initiator ParseInitiator(string? value) => value switch
+    /// <summary>The initiator <see cref="InitiatorName"/> names; false for anything else.</summary>
+    public static bool TryParseInitiator(string? value, out Initiator initiator)
     {
-        "citizen" => Initiator.Citizen,
-        "agency" => Initiator.Agency,
-        "automatic" => Initiator.Automatic,
-        _ => throw new JsonException($"unknown initiator '{value}'"),
-    };
+        (var known, initiator) = value switch
+        {
+            "citizen" => (true, Initiator.Citizen),
+            "agency" => (true, Initiator.Agency),
+            "automatic" => (true, Initiator.Automatic),
+            _ => (false, Initiator.Citizen),
+        };
+        return known;
+    }
+
+    private static Initiator ParseInitiator(string? value) =>
+        TryParseInitiator(value, out var initiator) ? initiator : throw new JsonException($"unknown initiator '{value}'");
 
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
     {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Journey.Domain.Catalog;
 using Journey.Domain.Events;
+using Journey.Domain.Exchange;
 
 namespace Journey.Domain.ProcessMining;
 
@@ -53,9 +54,12 @@ public sealed class LogMappingException(string message) : Exception(message);
 /// case id and the event's index in the trace in file order.</para>
 /// <para><b>Lifecycle.</b> <c>start</c> and <c>complete</c> (any case); none means complete. Other XES
 /// transitions (schedule, suspend, …) have no meaning in a journey and are an error.</para>
-/// <para><b>Initiator.</b> The citizen for an application activity of a service, otherwise
-/// <see cref="LogImportOptions.Initiator"/>. Attributes, resources and case references are not sent: they may
-/// name persons, and the catalog allows none for drafted activities.</para>
+/// <para><b>Initiator.</b> The event's own <c>initiator</c> attribute when it has one (<c>citizen</c>,
+/// <c>agency</c> or <c>automatic</c>, as Journey's exports write it, so an exported log reads back with the
+/// initiators it was recorded with); else the citizen for an application activity of a service, otherwise
+/// <see cref="LogImportOptions.Initiator"/>. Any other value of the attribute is an error. Attributes,
+/// resources and case references are not sent: they may name persons, and the catalog allows none for
+/// drafted activities.</para>
 /// </remarks>
 public sealed class LogImportMapper
 {
@@ -130,10 +134,22 @@ public sealed class LogImportMapper
                 activity.Code,
                 subject,
                 e.Timestamp,
-                applications.Contains(activity.Code) ? Initiator.Citizen : options.Initiator,
+                InitiatorOf(trace, i, e) ?? (applications.Contains(activity.Code) ? Initiator.Citizen : options.Initiator),
                 lifecycle);
         }
         return result;
+    }
+
+    private static Initiator? InitiatorOf(LogTrace trace, int index, LogEvent e)
+    {
+        if (!e.Attributes.TryGetValue(ExchangeFields.Initiator, out var value))
+        {
+            return null;
+        }
+        return JourneyEventJson.TryParseInitiator(value as string, out var initiator)
+            ? initiator
+            : throw new LogMappingException(
+                $"trace '{trace.CaseId}' event {index + 1} ('{e.Activity}'): initiator '{value}' is none of citizen, agency and automatic");
     }
 
     private ActivityDefinition Activity(LogTrace trace, int index, LogEvent e)
