@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace Journey.Storage.Sqlite;
@@ -8,6 +8,11 @@ namespace Journey.Storage.Sqlite;
 /// into one transaction, so thousands of small concurrent appends share each fsync. Each request is
 /// checked on its own: one that fails its check fails alone and the others in the transaction commit.
 /// </summary>
+/// <remarks>
+/// The loop runs on a thread of its own: it spends its time inside SQLite's synchronous calls (inserts,
+/// the commit's fsync), and on a pool thread it would hold one of the few threads that ingest, queries and
+/// the grains share, long enough for the pool to start adding threads.
+/// </remarks>
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {
     private const int NoStream = -1;
@@ -15,7 +20,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly SqliteEventStoreOptions _options;
     private readonly CommitSignal _committed;
-    private readonly Channel<AppendRequest> _queue = Channel.CreateUnbounded<AppendRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly BlockingCollection<AppendRequest> _queue = new(new ConcurrentQueue<AppendRequest>());
 
     // Last revision of each stream as committed (or as written by the open transaction), so that
     // checking an expected revision costs no query. -1: the stream does not exist.
@@ -29,7 +34,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly SqliteCommand _findEvent;
     private readonly SqliteCommand _deleteFrom;
     private readonly SqliteCommand _dataVersion;
-    private readonly Task _loop;
+    private readonly Thread _loop;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _seenDataVersion = -1;
     private long _transactions;
     private int _queued;
@@ -45,7 +51,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _findEvent = Command("SELECT stream, revision, position FROM events WHERE event_id = $id", ("$id", SqliteType.Blob));
         _deleteFrom = Command("DELETE FROM events WHERE position >= $position", ("$position", SqliteType.Integer));
         _dataVersion = Command("PRAGMA data_version");
-        _loop = Task.Run(WriteLoopAsync);
+        _loop = new Thread(WriteLoop) { IsBackground = true, Name = "Journey store writer" };
+        _loop.Start();
     }
 
     /// <summary>Transactions committed so far; tests use it to see that requests shared one.</summary>
@@ -58,8 +65,13 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     {
         request.CancelWith(cancellationToken);
         Interlocked.Increment(ref _queued);
-        if (!_queue.Writer.TryWrite(request))
+        try
         {
+            _queue.Add(request);
+        }
+        catch (InvalidOperationException)
+        {
+            // Adding was completed: the store is being disposed.
             Interlocked.Decrement(ref _queued);
             throw new ObjectDisposedException(nameof(SqliteEventStore));
         }
@@ -69,8 +81,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Requests already queued are still written: their callers may be waiting for the acknowledgement.
-        _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        _queue.CompleteAdding();
+        await _stopped.Task.ConfigureAwait(false);
+        _queue.Dispose();
         _insert.Dispose();
         foreach (var command in new[] { _lastRevision, _lastPosition, _findEvent, _deleteFrom, _dataVersion })
         {
@@ -88,28 +101,35 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
     {
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            _batch.Clear();
-            var events = 0;
-            while (events < _options.MaxBatchEvents && reader.TryRead(out var request))
+            // Blocks until a request comes, then takes whatever else is queued, up to a batch.
+            while (_queue.TryTake(out var first, Timeout.Infinite))
             {
-                // Taken first, counted out after: a request no longer counted as queued can no longer be withdrawn.
-                var taken = request.TryTake();
-                Interlocked.Decrement(ref _queued);
-                if (taken)
+                _batch.Clear();
+                var events = 0;
+                for (var request = first; request is not null; request = events < _options.MaxBatchEvents && _queue.TryTake(out var next) ? next : null)
                 {
-                    _batch.Add(request);
-                    events += request.Events.Length;
+                    // Taken first, counted out after: a request no longer counted as queued can no longer be withdrawn.
+                    var taken = request.TryTake();
+                    Interlocked.Decrement(ref _queued);
+                    if (taken)
+                    {
+                        _batch.Add(request);
+                        events += request.Events.Length;
+                    }
+                }
+                if (_batch.Count > 0)
+                {
+                    WriteBatch();
                 }
             }
-            if (_batch.Count > 0)
-            {
-                WriteBatch();
-            }
+        }
+        finally
+        {
+            _stopped.TrySetResult();
         }
     }
 

@@ -15,6 +15,7 @@ public sealed class SqliteEventStore : IEventStore
     private readonly string _path;
     private readonly SqliteEventStoreOptions _options;
     private readonly GroupCommitWriter _writer;
+    private readonly WalCheckpointer _checkpointer;
     private readonly CommitSignal _committed;
     private readonly Stack<ReadConnection> _idleReaders = new();
     // Never disposed: subscriptions may still link to its token while they wind down, and a source
@@ -22,11 +23,12 @@ public sealed class SqliteEventStore : IEventStore
     private readonly CancellationTokenSource _stopping = new();
     private bool _disposed;
 
-    private SqliteEventStore(string path, SqliteEventStoreOptions options, GroupCommitWriter writer, CommitSignal committed)
+    private SqliteEventStore(string path, SqliteEventStoreOptions options, GroupCommitWriter writer, WalCheckpointer checkpointer, CommitSignal committed)
     {
         _path = path;
         _options = options;
         _writer = writer;
+        _checkpointer = checkpointer;
         _committed = committed;
     }
 
@@ -34,6 +36,8 @@ public sealed class SqliteEventStore : IEventStore
     public string Path => _path;
 
     internal GroupCommitWriter Writer => _writer;
+
+    internal WalCheckpointer Checkpointer => _checkpointer;
 
     /// <summary>Opens the store in <paramref name="path"/>, creating the file, its folder and its schema when missing.</summary>
     public static Task<SqliteEventStore> OpenAsync(string path, SqliteEventStoreOptions? options = null, CancellationToken cancellationToken = default)
@@ -50,7 +54,8 @@ public sealed class SqliteEventStore : IEventStore
         }
         var committed = new CommitSignal();
         var writer = new GroupCommitWriter(SqliteSchema.OpenWriter(fullPath, options), options, committed);
-        return Task.FromResult(new SqliteEventStore(fullPath, options, writer, committed));
+        var checkpointer = new WalCheckpointer(SqliteSchema.OpenCheckpointer(fullPath, options), options, committed);
+        return Task.FromResult(new SqliteEventStore(fullPath, options, writer, checkpointer, committed));
     }
 
     /// <inheritdoc />
@@ -231,8 +236,9 @@ public sealed class SqliteEventStore : IEventStore
             Volatile.Write(ref _disposed, true);
         }
         await _stopping.CancelAsync().ConfigureAwait(false);
-        // Readers last closed, writer after: the writer's close checkpoints the WAL.
+        // Readers and the checkpointer closed first, the writer after: the writer's close checkpoints the WAL.
         CloseIdleReaders();
+        await _checkpointer.DisposeAsync().ConfigureAwait(false);
         await _writer.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -33,6 +33,15 @@ public sealed record SqliteEventStoreOptions
     /// <summary>Streams whose last revision the writer keeps in memory; beyond this the cache starts over.</summary>
     public int StreamCacheCapacity { get; init; } = 200_000;
 
+    /// <summary>
+    /// How long the checkpointer lets commits gather before it copies the WAL into the database file: a
+    /// page changed by many transactions in that time is copied once.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The WAL is started over from its beginning once it is fully copied and longer than this.</summary>
+    public long WalRestartBytes { get; init; } = 256L * 1024 * 1024;
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchEvents, 1, nameof(MaxBatchEvents));
@@ -42,5 +51,7 @@ public sealed record SqliteEventStoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero, nameof(PollInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(BusyTimeout, TimeSpan.Zero, nameof(BusyTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(StreamCacheCapacity, 1, nameof(StreamCacheCapacity));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CheckpointInterval, TimeSpan.Zero, nameof(CheckpointInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(WalRestartBytes, 0, nameof(WalRestartBytes));
     }
 }

@@ -42,6 +42,8 @@ internal static class SqliteSchema
             }
             // FULL syncs the WAL on every commit: an acknowledged append survives power loss, not just a crash.
             Execute(connection, "PRAGMA synchronous = FULL");
+            // Checkpoints run beside the writer (WalCheckpointer), never inside its commits.
+            Execute(connection, "PRAGMA wal_autocheckpoint = 0");
 
             using var transaction = connection.BeginTransaction();
             var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version", transaction), CultureInfo.InvariantCulture);
@@ -69,6 +71,10 @@ internal static class SqliteSchema
         Execute(connection, "PRAGMA query_only = ON");
         return connection;
     }
+
+    /// <summary>The connection that copies the WAL into the database file (<see cref="WalCheckpointer"/>).</summary>
+    public static SqliteConnection OpenCheckpointer(string path, SqliteEventStoreOptions options) =>
+        Open(path, SqliteOpenMode.ReadWrite, options, options.ReadCacheSizeKib);
 
     private static SqliteConnection Open(string path, SqliteOpenMode mode, SqliteEventStoreOptions options, int cacheSizeKib)
     {

@@ -45,6 +45,51 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task the_writer_never_checkpoints_and_the_checkpointer_copies_every_commit_into_the_database_file()
+    {
+        var options = new SqliteEventStoreOptions { CheckpointInterval = TimeSpan.FromMilliseconds(10), WalRestartBytes = 0 };
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, options);
+        for (var i = 0; i < 20; i++)
+        {
+            await store.AppendAsync(NewStream($"s{i}"), ExpectedRevision.NoStream, Events(50));
+        }
+
+        // The checkpointer copies the WAL into the database file soon after the commits: the file alone,
+        // without its WAL, then holds every event.
+        await WaitUntilAsync(() => EventsInDatabaseFileAlone() == 1000);
+        Assert.True(store.Checkpointer.Checkpoints > 0);
+    }
+
+    private long EventsInDatabaseFileAlone()
+    {
+        var copy = Path.Combine(_folder, $"copy-{Guid.NewGuid():N}.db");
+        File.Copy(DatabasePath, copy);
+        using var connection = OpenRaw(copy);
+        var count = (long)Scalar(connection, "SELECT COUNT(*) FROM events")!;
+        connection.Close();
+        File.Delete(copy);
+        return count;
+    }
+
+    [Fact]
+    public async Task the_wal_starts_over_once_copied_so_it_stays_bounded_under_continuous_appends()
+    {
+        var options = new SqliteEventStoreOptions { CheckpointInterval = TimeSpan.FromMilliseconds(5), WalRestartBytes = 0 };
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, options);
+        var walBytes = new List<long>();
+        for (var round = 0; round < 40; round++)
+        {
+            await store.AppendAsync(NewStream($"r{round}"), ExpectedRevision.NoStream, Events(200));
+            await Task.Delay(10);
+            walBytes.Add(new FileInfo(DatabasePath + "-wal").Length);
+        }
+
+        // Without restarts the WAL would hold all 8,000 events (several MB); restarted, it holds a few rounds.
+        var grownWithoutRestart = walBytes[0] * 40;
+        Assert.True(walBytes[^1] < grownWithoutRestart / 4, $"WAL sizes: {string.Join(", ", walBytes)}");
+    }
+
+    [Fact]
     public async Task an_event_id_already_stored_in_another_stream_is_refused_and_nothing_of_the_append_is_stored()
     {
         await using var store = await SqliteEventStore.OpenAsync(DatabasePath);

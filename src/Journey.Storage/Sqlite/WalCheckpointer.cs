@@ -1,0 +1,107 @@
+using Microsoft.Data.Sqlite;
+
+namespace Journey.Storage.Sqlite;
+
+/// <summary>
+/// Copies the write-ahead log back into the database file on a connection of its own, beside the writer.
+/// </summary>
+/// <remarks>
+/// SQLite's automatic checkpoint runs inside the commit that crosses its threshold (1,000 pages), so the
+/// single writer would stop appending to copy pages and sync the database file about once a transaction:
+/// with random event ids every transaction dirties thousands of index pages, and that copy was most of the
+/// writer's time. Here the writer only appends to the WAL (its automatic checkpoint is off) while this loop,
+/// woken by commits and at most every <see cref="SqliteEventStoreOptions.CheckpointInterval"/>, runs
+/// PASSIVE checkpoints that never block the writer or readers; a page changed by many transactions between
+/// two checkpoints is copied once. Durability is the WAL's: a commit is synced there before it is
+/// acknowledged, and a crash before a checkpoint only leaves more WAL to read.
+/// <para>Once everything in the WAL has been copied and the WAL is longer than
+/// <see cref="SqliteEventStoreOptions.WalRestartBytes"/>, a RESTART checkpoint (which has nothing left to
+/// copy and waits only for readers to move on) makes the writer start the WAL from its beginning again, so
+/// under continuous appends the WAL stays bounded.</para>
+/// </remarks>
+internal sealed class WalCheckpointer : IAsyncDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly long _pageBytes;
+    private readonly SqliteEventStoreOptions _options;
+    private readonly CommitSignal _committed;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _loop;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _checkpoints;
+
+    public WalCheckpointer(SqliteConnection connection, SqliteEventStoreOptions options, CommitSignal committed)
+    {
+        _connection = connection;
+        _options = options;
+        _committed = committed;
+        _pageBytes = Convert.ToInt64(SqliteSchema.Scalar(connection, "PRAGMA page_size"), System.Globalization.CultureInfo.InvariantCulture);
+        // A thread of its own: a checkpoint blocks in SQLite (copying pages, syncing the file) for a while.
+        _loop = new Thread(Loop) { IsBackground = true, Name = "Journey store checkpointer" };
+        _loop.Start();
+    }
+
+    /// <summary>Checkpoints run so far; tests use it to see that the loop works.</summary>
+    internal long Checkpoints => Interlocked.Read(ref _checkpoints);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _stopped.Task.ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private void Loop()
+    {
+        var stop = _stop.Token;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    _committed.NextCommit.Wait(stop);
+                    // Let commits gather: each page is copied once however often it changed meanwhile.
+                    if (stop.WaitHandle.WaitOne(_options.CheckpointInterval))
+                    {
+                        return;
+                    }
+                    Checkpoint();
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (SqliteException)
+                {
+                    // Busy with another process's checkpoint, or the disk refused for now: the WAL still holds
+                    // every commit, and the next round copies what this one did not.
+                }
+            }
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    private void Checkpoint()
+    {
+        var (logFrames, copied) = Run("PASSIVE");
+        Interlocked.Increment(ref _checkpoints);
+        if (logFrames >= 0 && copied == logFrames && logFrames * _pageBytes > _options.WalRestartBytes)
+        {
+            Run("RESTART");
+        }
+    }
+
+    private (int LogFrames, int Copied) Run(string mode)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = $"PRAGMA wal_checkpoint({mode})";
+        using var reader = command.ExecuteReader();
+        // One row: busy, frames in the WAL, frames copied into the database (-1, -1 when not in WAL mode).
+        return reader.Read() ? (reader.GetInt32(1), reader.GetInt32(2)) : (-1, -1);
+    }
+}
