@@ -31,6 +31,7 @@ public sealed partial class IngestService(
     private const int BatchesInFlight = 4;
 
     private readonly LimitsOptions limits = options.Value.Limits;
+    private static GrainType? journeyGrainType;
 
     public override async Task<Contract.AppendResponse> Append(Contract.AppendRequest request, ServerCallContext context)
     {
@@ -159,7 +160,7 @@ public sealed partial class IngestService(
         var calls = new List<(List<(int Index, PendingEvent Event)> Events, Task<RecordOutcome[]> Outcomes)>(byJourney.Count);
         foreach (var (stream, list) in byJourney)
         {
-            var grain = grains.GetGrain<IJourneyGrain>(stream);
+            var grain = grains.GetGrain<IJourneyGrain>(GrainId.Create(JourneyGrainType(), stream));
             var pending = new PendingEvent[list.Count];
             for (var j = 0; j < pending.Length; j++)
             {
@@ -208,6 +209,11 @@ public sealed partial class IngestService(
         }
         return results;
     }
+
+    // GetGrain by interface and key resolves the interface's grain type by reflection on every call (a
+    // twentieth of a unary call's CPU); the type is resolved once, and each journey's id made from it.
+    private GrainType JourneyGrainType() =>
+        journeyGrainType ??= grains.GetGrain<IJourneyGrain>(JourneyId.StreamCategory).GetGrainId().Type;
 
     private byte[] Metadata(Guid eventId, string correlationId, DateTimeOffset recordedAt)
     {

@@ -52,7 +52,7 @@ internal sealed partial class LeadTimeProjectionGrain(
 
     // A report over 100,000 journeys takes hundreds of milliseconds: it is computed off the grain's
     // turn, at most this often (and never more than a third of the time), while queries get the last one.
-    private static readonly TimeSpan MinRefreshInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MinRefreshInterval = TimeSpan.FromSeconds(1);
     private static readonly StreamFilter JourneyStreams = StreamFilter.Prefix(JourneyId.StreamCategory + "-");
 
     private readonly Channel<(ulong Position, JourneyEvent Event)> feed =
