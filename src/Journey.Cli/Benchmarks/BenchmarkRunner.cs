@@ -43,7 +43,7 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
             await warmUp;
             await ingest.UnaryAsync(workload.WarmUpUnary, new Latencies(), cancellationToken);
             // Tiered compilation promotes hot methods in the background; let it catch up before measuring.
-            await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
 
             Report($"Streaming ingest: {workload.Streamed.Events.Count:N0} events over {workload.Streamed.Journeys:N0} journeys, with lead-time queries");
             var acks = new Latencies();

@@ -34,7 +34,7 @@ public sealed record BenchmarkSettings
     public TimeSpan QueryInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Longest wait for the server's memory to settle after the run before it is measured.</summary>
-    public TimeSpan MemorySettleLimit { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan MemorySettleLimit { get; init; } = TimeSpan.FromMinutes(3);
 
     /// <summary>Seed of the simulated journeys: the same seed sends the same events.</summary>
     public int Seed { get; init; } = 1;
