@@ -121,7 +121,7 @@ public sealed class RestartAndRebuildTests
     private static async Task<string> CaughtUpLeadTimesJsonAsync(RunningServer server)
     {
         var store = server.Services.GetRequiredService<IEventStore>();
-        // Reads leave audit events in the log; the projection follows journey streams only.
+        // Reads leave audit events in the log on EventStoreDB; the projection follows journey streams only.
         var last = await store.ReadAllAsync(ReadDirection.Backwards, maxCount: 1, filter: JourneyStreams).FirstOrDefaultAsync();
         var report = await Wait.UntilAsync(
             async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest()),

@@ -22,6 +22,7 @@ public static class JourneyServerExtensions
 {
     public const string EmbeddedStoreFile = "journey.db";
     public const string SnapshotFile = "projections.db";
+    public const string AuditStoreFile = "audit.db";
 
     public static WebApplicationBuilder AddJourneyServer(this WebApplicationBuilder builder)
     {
@@ -103,6 +104,17 @@ public static class JourneyServerExtensions
             _ => throw new InvalidOperationException($"Journey:Store '{options.Store}' is not a store: use Sqlite or EventStoreDb."),
         });
         builder.Services.AddSingleton(_ => new ProjectionSnapshotStore(Path.Combine(options.DataDir, SnapshotFile)));
+        // Embedded, the audit trail has a file and a writer of its own: a process owner's read is recorded
+        // durably before it is answered, and behind a bulk ingest's transactions in the one writer's queue
+        // that took hundreds of milliseconds. EventStoreDB takes many writers at once: the trail stays there.
+        if (options.Store == StoreKind.Sqlite)
+        {
+            builder.Services.AddKeyedSingleton<IEventStore>(AuditTrail.StoreKey, (_, _) =>
+                SqliteEventStore.OpenAsync(Path.Combine(options.DataDir, AuditStoreFile)).GetAwaiter().GetResult());
+        }
+        builder.Services.AddSingleton(sp => new AuditTrail(
+            sp.GetKeyedService<IEventStore>(AuditTrail.StoreKey) ?? sp.GetRequiredService<IEventStore>(),
+            sp.GetRequiredService<TimeProvider>()));
         return builder;
     }
 

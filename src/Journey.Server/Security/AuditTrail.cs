@@ -10,8 +10,9 @@ namespace Journey.Server.Security;
 
 /// <summary>
 /// The audit trail of reads: who (organisation, client, roles, token id), what (the method and a summary
-/// of the request without personal data) and when, appended to the stream <c>audit-{yyyy-MM-dd}</c> in
-/// the event store before the read is answered. Projections follow only <c>journey-</c> streams, so
+/// of the request without personal data) and when, appended to the stream <c>audit-{yyyy-MM-dd}</c> of
+/// <see cref="Store"/> before the read is answered: the embedded store's own <c>audit.db</c>, or the
+/// EventStoreDB cluster that holds the journeys. Projections follow only <c>journey-</c> streams, so
 /// these events never reach them.
 /// </summary>
 /// <remarks>
@@ -22,11 +23,17 @@ namespace Journey.Server.Security;
 /// </remarks>
 public sealed partial class AuditTrail(IEventStore store, TimeProvider time)
 {
+    /// <summary>The service key of the embedded audit store.</summary>
+    public const string StoreKey = "audit";
+
     public const string StreamPrefix = "audit-";
     public const string EventType = "ReadAudited";
 
     // A request summary is for people reading the trail, not a copy of the request.
     private const int MaxSummaryLength = 1_024;
+
+    /// <summary>Where the trail is kept.</summary>
+    public IEventStore Store => store;
 
     /// <summary>Records one read by the caller of <paramref name="context"/>. Fails (and so fails the read) when the store does.</summary>
     public Task RecordAsync(ServerCallContext context, string what, CancellationToken cancellationToken = default)

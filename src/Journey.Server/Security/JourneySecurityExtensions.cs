@@ -74,7 +74,6 @@ public static class JourneySecurityExtensions
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
 
         builder.Services.AddSingleton<AgencyRateLimiter>();
-        builder.Services.AddSingleton<AuditTrail>();
         builder.Services.Configure<GrpcServiceOptions>(grpc =>
         {
             grpc.MaxReceiveMessageSize = options.Limits.MaxMessageBytes;

@@ -14,10 +14,9 @@ namespace Journey.Storage.Sqlite;
 /// PASSIVE checkpoints that never block the writer or readers; a page changed by many transactions between
 /// two checkpoints is copied once. Durability is the WAL's: a commit is synced there before it is
 /// acknowledged, and a crash before a checkpoint only leaves more WAL to read.
-/// <para>Once everything in the WAL has been copied and the WAL is longer than
-/// <see cref="SqliteEventStoreOptions.WalRestartBytes"/>, a RESTART checkpoint (which has nothing left to
-/// copy and waits only for readers to move on) makes the writer start the WAL from its beginning again, so
-/// under continuous appends the WAL stays bounded.</para>
+/// <para>Once the WAL is longer than <see cref="SqliteEventStoreOptions.WalRestartBytes"/>, a RESTART
+/// checkpoint copies what the PASSIVE one left (holding the writer back that long) and makes the writer
+/// start the WAL from its beginning again, so under continuous appends the WAL stays bounded.</para>
 /// </remarks>
 internal sealed class WalCheckpointer : IAsyncDisposable
 {
@@ -88,10 +87,14 @@ internal sealed class WalCheckpointer : IAsyncDisposable
 
     private void Checkpoint()
     {
-        var (logFrames, copied) = Run("PASSIVE");
+        var (logFrames, _) = Run("PASSIVE");
         Interlocked.Increment(ref _checkpoints);
-        if (logFrames >= 0 && copied == logFrames && logFrames * _pageBytes > _options.WalRestartBytes)
+        if (logFrames >= 0 && logFrames * _pageBytes > _options.WalRestartBytes)
         {
+            // Under continuous appends the writer always has a commit the last PASSIVE round did not see,
+            // so it never finds the WAL wholly copied and starting over is never its own idea. RESTART
+            // holds the writer back for the frames still to copy (at most one interval's worth) and
+            // makes its next transaction start the WAL from the beginning.
             Run("RESTART");
         }
     }

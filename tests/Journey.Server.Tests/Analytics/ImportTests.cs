@@ -74,7 +74,7 @@ public sealed class ImportServerFixture : IAsyncLifetime
     /// <summary>The live figures of a journey type once the projection has read the whole log.</summary>
     public async Task<Contract.LeadTimesReport> CaughtUpAsync(string journeyType)
     {
-        // The last journey event: the store also holds the audit trail, which the projection does not read.
+        // The last journey event: on EventStoreDB the store also holds the audit trail, which the projection does not read.
         var store = Server.Services.GetRequiredService<IEventStore>();
         var last = await store.ReadAllAsync(ReadDirection.Backwards, maxCount: 1, filter: StreamFilter.Prefix(JourneyId.StreamCategory + "-")).FirstOrDefaultAsync();
         return await Wait.UntilAsync(

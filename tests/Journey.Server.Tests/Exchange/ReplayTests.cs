@@ -6,6 +6,7 @@ using Grpc.Core;
 using Journey.Cli.Commands;
 using Journey.Server.Security;
 using Journey.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Contract = Journey.Contracts.V1;
 
 namespace Journey.Server.Tests.Exchange;
@@ -234,7 +235,7 @@ public sealed partial class ReplayTests(SimulatedLogFixture log) : IClassFixture
 
         var volume = $"replayed {events.Count} events after position 0 up to checkpoint {to}";
         var audited = await Wait.UntilAsync(
-            async () => await log.Store.ReadAllAsync(Storage.ReadDirection.Forwards, filter: Storage.StreamFilter.Prefix("audit-"))
+            async () => await log.Server.Services.GetRequiredService<AuditTrail>().Store.ReadAllAsync(Storage.ReadDirection.Forwards, filter: Storage.StreamFilter.Prefix("audit-"))
                 .Select(e => System.Text.Encoding.UTF8.GetString(e.Data.Span)).ToListAsync(),
             records => records.Any(r => r.Contains(volume, StringComparison.Ordinal)),
             "the replay's volume in the audit trail");

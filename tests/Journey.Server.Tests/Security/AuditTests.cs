@@ -11,7 +11,7 @@ namespace Journey.Server.Tests.Security;
 /// <summary>Every read by process owners and researchers is recorded in the store: who, what, when.</summary>
 public sealed class AuditTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private IEventStore Store => fixture.Server.Services.GetRequiredService<IEventStore>();
+    private IEventStore Store => fixture.Server.Services.GetRequiredService<AuditTrail>().Store;
 
     private async Task<List<JsonElement>> AuditRecordsAsync()
     {

@@ -93,7 +93,8 @@ public sealed class PrivacyTests
             await rebuild.ResponseStream.ReadAllAsync().ToListAsync();
         }
         var stored = await server.Services.GetRequiredService<IEventStore>().ReadAllAsync(ReadDirection.Forwards).CountAsync();
-        Assert.True(stored > accepted.Count, "the valid events and the read's audit record are stored");
+        var audited = await server.Services.GetRequiredService<AuditTrail>().Store.ReadAllAsync(ReadDirection.Forwards).CountAsync();
+        Assert.True(stored >= accepted.Count && audited > 0, "the valid events and the read's audit record are stored");
 
         var storeBytes = await ReadDataFilesAsync(server.DataDir);
         var logText = string.Join('\n', logs.Entries);
@@ -121,7 +122,7 @@ public sealed class PrivacyTests
         }
     }
 
-    // Every file the server keeps: the event store, its WAL, the projection snapshots.
+    // Every file the server keeps: the event store and the audit store with their WALs, the projection snapshots.
     private static async Task<byte[]> ReadDataFilesAsync(string dataDir)
     {
         using var all = new MemoryStream();
