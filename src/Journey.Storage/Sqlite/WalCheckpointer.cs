@@ -20,6 +20,8 @@ namespace Journey.Storage.Sqlite;
 /// </remarks>
 internal sealed class WalCheckpointer : IAsyncDisposable
 {
+    private static readonly TimeSpan RestartPatience = TimeSpan.FromMilliseconds(50);
+
     private readonly SqliteConnection _connection;
     private readonly long _pageBytes;
     private readonly SqliteEventStoreOptions _options;
@@ -35,6 +37,9 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         _options = options;
         _committed = committed;
         _pageBytes = Convert.ToInt64(SqliteSchema.Scalar(connection, "PRAGMA page_size"), System.Globalization.CultureInfo.InvariantCulture);
+        // A RESTART holds new writers back while it waits for readers: it may wait only briefly, and when
+        // readers stay it gives up (having copied what PASSIVE would) and the next round tries again.
+        SqliteSchema.Execute(connection, $"PRAGMA busy_timeout = {(long)RestartPatience.TotalMilliseconds}");
         // A thread of its own: a checkpoint blocks in SQLite (copying pages, syncing the file) for a while.
         _loop = new Thread(Loop) { IsBackground = true, Name = "Journey store checkpointer" };
         _loop.Start();
