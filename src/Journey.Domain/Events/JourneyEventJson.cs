@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Text;
+using System.Text.Unicode;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -163,6 +165,111 @@ public static class JourneyEventJson
             lifecycle,
             caseRef,
             (IReadOnlyDictionary<string, string>?)attributes ?? EmptyAttributes);
+    }
+
+    /// <summary>
+    /// Decodes only what the lead-time fold reads, without allocating (<see cref="JourneyEventFields"/>). Fails
+    /// where <see cref="Deserialize"/> fails on those fields and on the ones it requires (eventId, agency,
+    /// lifecycle); fields the fold does not read are skipped, so their JSON must only be well-formed.
+    /// </summary>
+    public static JourneyEventFields DecodeFields(ReadOnlySpan<byte> data)
+    {
+        var reader = new Utf8JsonReader(data);
+        ReadOnlySpan<byte> journeyType = default, activity = default, subject = default;
+        bool hasJourneyType = false, hasAgency = false, hasActivity = false, hasSubject = false;
+        DateTimeOffset occurredAt = default;
+        var initiator = Initiator.Citizen;
+
+        Expect(ref reader, JsonTokenType.StartObject);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            // Names compared as UTF-8 (escapes honoured), most frequent first; no string per name.
+            if (reader.ValueTextEquals("eventId"u8))
+            {
+                reader.Read();
+                // Parsed only to fail as Deserialize does on an event id that is not one.
+                _ = reader.GetGuid();
+            }
+            else if (reader.ValueTextEquals("journeyType"u8))
+            {
+                reader.Read();
+                journeyType = Utf8Value(ref reader);
+                hasJourneyType = true;
+            }
+            else if (reader.ValueTextEquals("agency"u8))
+            {
+                reader.Read();
+                _ = Utf8Value(ref reader);
+                hasAgency = true;
+            }
+            else if (reader.ValueTextEquals("activity"u8))
+            {
+                reader.Read();
+                activity = Utf8Value(ref reader);
+                hasActivity = true;
+            }
+            else if (reader.ValueTextEquals("subject"u8))
+            {
+                reader.Read();
+                // Deserialize reads the subject without the catalog cache, so a JSON null is a missing subject.
+                hasSubject = reader.TokenType != JsonTokenType.Null;
+                subject = Utf8Value(ref reader);
+            }
+            else if (reader.ValueTextEquals("occurredAt"u8))
+            {
+                reader.Read();
+                occurredAt = ReadInstant(ref reader);
+            }
+            else if (reader.ValueTextEquals("initiator"u8))
+            {
+                reader.Read();
+                initiator = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("citizen"u8) ? Initiator.Citizen
+                    : reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("agency"u8) ? Initiator.Agency
+                    : reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("automatic"u8) ? Initiator.Automatic
+                    : ParseInitiator(reader.GetString() ?? "");
+            }
+            else if (reader.ValueTextEquals("lifecycle"u8))
+            {
+                reader.Read();
+                // Not folded; compared only to fail where Deserialize does (a value that is not a string).
+                _ = reader.ValueTextEquals("start"u8);
+            }
+            else
+            {
+                // caseRef, related, attributes and fields of newer writers: the fold reads none of them.
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (!hasJourneyType)
+        {
+            throw new JsonException("journeyType is missing");
+        }
+        if (!hasAgency)
+        {
+            throw new JsonException("agency is missing");
+        }
+        if (!hasActivity)
+        {
+            throw new JsonException("activity is missing");
+        }
+        if (!hasSubject)
+        {
+            throw new JsonException("subject is missing");
+        }
+        return new JourneyEventFields(journeyType, activity, subject, occurredAt, initiator);
+    }
+
+    // The value's UTF-8 in place when it needs no unescaping; else (escapes, or invalid UTF-8, which GetString
+    // refuses) as GetString reads it, JSON null being the empty string the catalog cache makes of it.
+    private static ReadOnlySpan<byte> Utf8Value(scoped ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence && Utf8.IsValid(reader.ValueSpan))
+        {
+            return reader.ValueSpan;
+        }
+        return Encoding.UTF8.GetBytes(reader.GetString() ?? "");
     }
 
     public static readonly IReadOnlyDictionary<string, string> EmptyAttributes = new Dictionary<string, string>();
