@@ -120,6 +120,62 @@ public sealed class JourneyEventFieldsTests
         Assert.Equal(1, decoded.EventsIgnored);
     }
 
+    [Fact]
+    public void any_instant_the_writer_stores_reads_back_exactly()
+    {
+        var random = new Random(3);
+        for (var i = 0; i < 20_000; i++)
+        {
+            // Whole seconds, or any tick; offsets east and west, whole and half hours, up to the limit.
+            var ticks = random.NextInt64(DateTimeOffset.UnixEpoch.AddYears(-60).Ticks, DateTimeOffset.UnixEpoch.AddYears(90).Ticks);
+            ticks -= i % 2 == 0 ? ticks % TimeSpan.TicksPerSecond : 0;
+            var offset = TimeSpan.FromMinutes(random.Next(-28, 29) * 30);
+            var instant = new DateTimeOffset(ticks, offset);
+            var stored = JourneyEventJson.Serialize(LeadTimeTestData.Event("s", LeadTimeTestData.Birth, instant.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+
+            var decoded = JourneyEventJson.DecodeFields(stored).OccurredAt;
+
+            Assert.Equal(instant, decoded);
+            Assert.Equal(offset, decoded.Offset);
+        }
+    }
+
+    [Theory]
+    [InlineData("2025-03-30T03:15:00.1234567\\u002B02:00")]
+    [InlineData("2025-03-30T03:15:00-02:30")]
+    [InlineData("2025-03-30T03:15:00.5Z")]
+    [InlineData("2024-02-29T23:59:59.9999999+14:00")]
+    [InlineData("2025-03-30T03:15:00-00:00")]
+    public void the_stored_form_of_an_instant_parses_as_the_general_parser_reads_it(string stored)
+    {
+        var json = stored.Replace("\\u002B", "+", StringComparison.Ordinal);
+
+        Assert.True(JourneyEventJson.TryParseStoredInstant(Encoding.UTF8.GetBytes(stored), out var parsed));
+
+        var expected = DateTimeOffset.Parse(json, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(expected, parsed);
+        Assert.Equal(expected.Offset, parsed.Offset);
+    }
+
+    [Theory]
+    [InlineData("2025-02-29T10:00:00+01:00")]
+    [InlineData("2025-03-30T24:00:00+01:00")]
+    [InlineData("2025-03-30T03:15:60+01:00")]
+    [InlineData("2025-03-30T03:15:00.12345678+01:00")]
+    [InlineData("2025-03-30T03:15:00.+01:00")]
+    [InlineData("2025-03-30T03:15:00+14:01")]
+    [InlineData("2025-03-30T03:15:00+01:60")]
+    [InlineData("2025-03-30T03:15:00")]
+    [InlineData("2025-03-30T03:15:00+0100")]
+    [InlineData("2025-03-30 03:15:00+01:00")]
+    [InlineData("0001-01-01T00:00:00+01:00")]
+    [InlineData("2025-3-30T03:15:00+01:00")]
+    [InlineData("2025-03-30T03:15:00+01:00x")]
+    public void any_other_form_is_left_to_the_general_parser(string value)
+    {
+        Assert.False(JourneyEventJson.TryParseStoredInstant(Encoding.UTF8.GetBytes(value), out _));
+    }
+
     private static void AssertSame(JourneyEvent whole, JourneyEventFields fields)
     {
         Assert.Equal(whole.JourneyType, Encoding.UTF8.GetString(fields.JourneyType));
