@@ -183,62 +183,48 @@ public static class JourneyEventJson
         Expect(ref reader, JsonTokenType.StartObject);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            // Names compared as UTF-8 (escapes honoured), most frequent first; no string per name.
-            if (reader.ValueTextEquals("eventId"u8))
+            var field = Identify(ref reader);
+            reader.Read();
+            switch (field)
             {
-                reader.Read();
-                // Parsed only to fail as Deserialize does on an event id that is not one.
-                _ = reader.GetGuid();
-            }
-            else if (reader.ValueTextEquals("journeyType"u8))
-            {
-                reader.Read();
-                journeyType = Utf8Value(ref reader);
-                hasJourneyType = true;
-            }
-            else if (reader.ValueTextEquals("agency"u8))
-            {
-                reader.Read();
-                _ = Utf8Value(ref reader);
-                hasAgency = true;
-            }
-            else if (reader.ValueTextEquals("activity"u8))
-            {
-                reader.Read();
-                activity = Utf8Value(ref reader);
-                hasActivity = true;
-            }
-            else if (reader.ValueTextEquals("subject"u8))
-            {
-                reader.Read();
-                // Deserialize reads the subject without the catalog cache, so a JSON null is a missing subject.
-                hasSubject = reader.TokenType != JsonTokenType.Null;
-                subject = Utf8Value(ref reader);
-            }
-            else if (reader.ValueTextEquals("occurredAt"u8))
-            {
-                reader.Read();
-                occurredAt = ReadInstant(ref reader);
-            }
-            else if (reader.ValueTextEquals("initiator"u8))
-            {
-                reader.Read();
-                initiator = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("citizen"u8) ? Initiator.Citizen
-                    : reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("agency"u8) ? Initiator.Agency
-                    : reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("automatic"u8) ? Initiator.Automatic
-                    : ParseInitiator(reader.GetString() ?? "");
-            }
-            else if (reader.ValueTextEquals("lifecycle"u8))
-            {
-                reader.Read();
-                // Not folded; compared only to fail where Deserialize does (a value that is not a string).
-                _ = reader.ValueTextEquals("start"u8);
-            }
-            else
-            {
-                // caseRef, related, attributes and fields of newer writers: the fold reads none of them.
-                reader.Read();
-                reader.Skip();
+                case Field.EventId:
+                    // Parsed only to fail as Deserialize does on an event id that is not one.
+                    _ = reader.GetGuid();
+                    break;
+                case Field.JourneyType:
+                    journeyType = Utf8Value(ref reader);
+                    hasJourneyType = true;
+                    break;
+                case Field.Agency:
+                    _ = Utf8Value(ref reader);
+                    hasAgency = true;
+                    break;
+                case Field.Activity:
+                    activity = Utf8Value(ref reader);
+                    hasActivity = true;
+                    break;
+                case Field.Subject:
+                    // Deserialize reads the subject without the catalog cache, so a JSON null is a missing subject.
+                    hasSubject = reader.TokenType != JsonTokenType.Null;
+                    subject = Utf8Value(ref reader);
+                    break;
+                case Field.OccurredAt:
+                    occurredAt = ReadInstant(ref reader);
+                    break;
+                case Field.Initiator:
+                    initiator = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("citizen"u8) ? Initiator.Citizen
+                        : reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("agency"u8) ? Initiator.Agency
+                        : reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("automatic"u8) ? Initiator.Automatic
+                        : ParseInitiator(reader.GetString() ?? "");
+                    break;
+                case Field.Lifecycle:
+                    // Not folded; compared only to fail where Deserialize does (a value that is not a string).
+                    _ = reader.ValueTextEquals("start"u8);
+                    break;
+                default:
+                    // caseRef, related, attributes and fields of newer writers: the fold reads none of them.
+                    reader.Skip();
+                    break;
             }
         }
 
@@ -259,6 +245,50 @@ public static class JourneyEventJson
             throw new JsonException("subject is missing");
         }
         return new JourneyEventFields(journeyType, activity, subject, occurredAt, initiator);
+    }
+
+    private enum Field
+    {
+        Other,
+        EventId,
+        JourneyType,
+        Agency,
+        Activity,
+        Subject,
+        OccurredAt,
+        Initiator,
+        Lifecycle,
+    }
+
+    // By length, then one comparison: the names of one event cost a few comparisons instead of dozens.
+    private static Field Identify(scoped ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            // Rare: ValueTextEquals unescapes before it compares.
+            return reader.ValueTextEquals("eventId"u8) ? Field.EventId
+                : reader.ValueTextEquals("journeyType"u8) ? Field.JourneyType
+                : reader.ValueTextEquals("agency"u8) ? Field.Agency
+                : reader.ValueTextEquals("activity"u8) ? Field.Activity
+                : reader.ValueTextEquals("subject"u8) ? Field.Subject
+                : reader.ValueTextEquals("occurredAt"u8) ? Field.OccurredAt
+                : reader.ValueTextEquals("initiator"u8) ? Field.Initiator
+                : reader.ValueTextEquals("lifecycle"u8) ? Field.Lifecycle
+                : Field.Other;
+        }
+        var name = reader.ValueSpan;
+        return name.Length switch
+        {
+            6 when name.SequenceEqual("agency"u8) => Field.Agency,
+            7 when name.SequenceEqual("eventId"u8) => Field.EventId,
+            7 when name.SequenceEqual("subject"u8) => Field.Subject,
+            8 when name.SequenceEqual("activity"u8) => Field.Activity,
+            9 when name.SequenceEqual("initiator"u8) => Field.Initiator,
+            9 when name.SequenceEqual("lifecycle"u8) => Field.Lifecycle,
+            10 when name.SequenceEqual("occurredAt"u8) => Field.OccurredAt,
+            11 when name.SequenceEqual("journeyType"u8) => Field.JourneyType,
+            _ => Field.Other,
+        };
     }
 
     // The value's UTF-8 in place when it needs no unescaping; else (escapes, or invalid UTF-8, which GetString

@@ -30,6 +30,7 @@ public sealed class JourneyEventFieldsTests
     [InlineData("""{"eventId":"6f9619ff-8b86-4d01-b42d-00cf4fc964ff","journeyType":null,"agency":"nav","activity":"x","subject":"søren","occurredAt":"2025-03-20T10:00:00.5-00:30","initiator":"agency","lifecycle":"complete"}""")]
     [InlineData("""{"eventId":"6f9619ff-8b86-4d01-b42d-00cf4fc964ff","journeyType":"fa-barn","agency":"nav","activity":"nav.a","activity":"nav.b","subject":"s","occurredAt":"2025-10-26T02:30:00.0000001+01:00","initiator":"automatic"}""")]
     [InlineData("""{"eventId":"6f9619ff-8b86-4d01-b42d-00cf4fc964ff","journeyType":"fa-barn","agency":"nav","activity":"nav.a","subject":"s","occurredAt":"2025-03-20 10:00:00 +01:00","initiator":"citizen"}""")]
+    [InlineData("""{"\u0065ventId":"6f9619ff-8b86-4d01-b42d-00cf4fc964ff","journey\u0054ype":"fa-barn","\u0061gency":"nav","activit\u0079":"nav.a","subjec\u0074":"s","occurredA\u0074":"2025-03-20T10:00:00+01:00","initi\u0061tor":"agency","lifecycl\u0065":"start","subjectX":"t","activityy":"u"}""")]
     public void escapes_nulls_repeated_fields_and_other_instant_forms_decode_as_the_whole_event_does(string json)
     {
         var data = Encoding.UTF8.GetBytes(json);
