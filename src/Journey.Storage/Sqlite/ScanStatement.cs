@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -46,6 +47,8 @@ internal sealed class ScanStatement : IDisposable
     /// One page, in one read transaction: the statement's implicit transaction lasts from the first step to
     /// the reset, so a slow visitor holds a WAL snapshot for one page at most.
     /// </summary>
+    // Runs per event of a rebuild, from cold: optimised at once rather than after tiering up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public LogScanPage Scan(long after, long until, int limit, StreamFilter? filter, IEventVisitor visitor)
     {
         var prefixes = filter is null ? null : Utf8Prefixes(filter);
