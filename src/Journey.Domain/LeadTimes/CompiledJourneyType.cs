@@ -72,6 +72,7 @@ internal sealed class CompiledJourneyType
         }
 
         ActivityCodes = [.. codes];
+        Utf8Id = System.Text.Encoding.UTF8.GetBytes(definition.Id);
         Roles = new ActivityRole[codes.Count][];
         ActivityIndex = new Dictionary<string, short>(codes.Count, StringComparer.Ordinal);
         for (short i = 0; i < codes.Count; i++)
@@ -109,6 +110,8 @@ internal sealed class CompiledJourneyType
             })];
         }
         DependencySlots = slots.Count;
+        ActivityIndexByChars = ActivityIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+        JourneysByChars = Journeys.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public JourneyTypeDefinition Definition { get; }
@@ -120,6 +123,12 @@ internal sealed class CompiledJourneyType
 
     /// <summary>Every activity the journey type knows, by code, to its index.</summary>
     public Dictionary<string, short> ActivityIndex { get; }
+
+    /// <summary><see cref="ActivityIndex"/> looked up by the code's characters, for a fold that decodes no strings.</summary>
+    public Dictionary<string, short>.AlternateLookup<ReadOnlySpan<char>> ActivityIndexByChars { get; }
+
+    /// <summary>UTF-8 of <see cref="Id"/>, compared with each event's journey type when the fold decodes no strings.</summary>
+    public byte[] Utf8Id { get; }
 
     /// <summary>Index → activity code.</summary>
     public string[] ActivityCodes { get; }
@@ -147,6 +156,9 @@ internal sealed class CompiledJourneyType
 
     /// <summary>Every journey of this type seen, by subject (the string instance of the first event).</summary>
     public Dictionary<string, JourneyTimeline> Journeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary><see cref="Journeys"/> by the subject's characters: the subject's string is made only for a new journey.</summary>
+    public Dictionary<string, JourneyTimeline>.AlternateLookup<ReadOnlySpan<char>> JourneysByChars { get; }
 
     /// <summary>The journeys folded into one cube per month, until an event of this type is applied.</summary>
     public JourneyTypeCubes? Cubes { get; set; }

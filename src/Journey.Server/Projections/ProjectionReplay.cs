@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Threading.Channels;
 using Journey.Domain.Events;
 using Journey.Domain.LeadTimes;
@@ -6,61 +8,89 @@ using Journey.Storage;
 namespace Journey.Server.Projections;
 
 /// <summary>
-/// Folds a range of the log into a projection as fast as the machine allows: one task reads the store
-/// page after page, the JSON of each chunk is decoded on the thread pool (on other cores), and the fold
-/// takes the chunks in log order. The projection sees exactly the events, in exactly the order, that a
-/// plain loop over the log would give it.
+/// Folds a range of the log into a projection as fast as the machine allows: one task reads the store a
+/// page at a time into chunks of stored bytes, while the fold decodes and applies the chunks before it, in
+/// log order, on another core. The projection sees exactly the events, in exactly the order, that a plain
+/// loop over the log would give it.
 /// </summary>
+/// <remarks>
+/// Nothing is allocated per event beyond the projection's own state: a store that can scan
+/// (<see cref="IEventLogScan"/>) copies each event's bytes straight from its page into a reused chunk, and
+/// the fold decodes only the fields it reads (<see cref="JourneyEventJson.DecodeFields"/>). Other stores are
+/// read through <see cref="IEventStore.ReadAllAsync"/> into the same chunks. Reading and decoding take about
+/// the same time per event, so two stages keep two cores busy. The per-event methods on this path are
+/// compiled optimised from their first call: a rebuild runs them from cold, and waiting for tiered
+/// compilation to promote them cost a noticeable part of its first second.
+/// </remarks>
 public static class ProjectionReplay
 {
-    // Large enough that handing a chunk between tasks costs nothing per event, small enough that the
-    // chunks in flight stay a few megabytes.
-    private const int ChunkEvents = 2_048;
-    private const int ChunksInFlight = 8;
+    // Events looked at per page and chunk: large enough that handing a chunk between tasks and starting a
+    // query cost nothing per event, small enough that a page's read transaction lasts milliseconds and
+    // the chunks in flight stay around ten megabytes (stored events are a few hundred bytes).
+    private const int ChunkEvents = 8_192;
+    private const int ChunksInFlight = 4;
 
     private static readonly StreamFilter JourneyStreams = StreamFilter.Prefix(JourneyId.StreamCategory + "-");
+
+    private static readonly byte[] JourneyEventType = Encoding.UTF8.GetBytes(JourneyEventJson.EventType);
 
     /// <summary>
     /// Folds the journey events after <paramref name="after"/> (null: from the start) up to and including
     /// <paramref name="until"/> into <paramref name="projection"/>. Returns how many events of journey
     /// streams were read. <paramref name="progress"/> is told the position and count now and then.
     /// </summary>
-    public static async Task<long> FoldAsync(
+    public static Task<long> FoldAsync(
         IEventStore store,
         LeadTimeProjection projection,
         ulong? after,
         ulong until,
         Func<ulong, long, Task> progress,
         long progressEvery,
+        CancellationToken cancellationToken) =>
+        FoldAsync(store, projection, after, until, progress, progressEvery, ChunkEvents, cancellationToken);
+
+    /// <summary>As the public overload, with pages and chunks of <paramref name="chunkEvents"/>: small ones let tests cross many boundaries.</summary>
+    internal static async Task<long> FoldAsync(
+        IEventStore store,
+        LeadTimeProjection projection,
+        ulong? after,
+        ulong until,
+        Func<ulong, long, Task> progress,
+        long progressEvery,
+        int chunkEvents,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(projection);
         ArgumentNullException.ThrowIfNull(progress);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // Decoding chunks, in log order; each is decoded while the fold works on the ones before it.
-        var decoded = Channel.CreateBounded<Task<Chunk>>(new BoundedChannelOptions(ChunksInFlight) { SingleReader = true, SingleWriter = true });
-        var reading = Task.Run(() => ReadAsync(store, after, until, decoded.Writer, stop.Token), CancellationToken.None);
+        // Chunks go round: the reader fills an empty one, the fold empties it and hands it back.
+        var filled = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(ChunksInFlight) { SingleReader = true, SingleWriter = true });
+        var empty = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(ChunksInFlight) { SingleReader = true, SingleWriter = true });
+        for (var i = 0; i < ChunksInFlight; i++)
+        {
+            empty.Writer.TryWrite(new Chunk(chunkEvents));
+        }
+        var reading = Task.Run(
+            () => store is IEventLogScan scan
+                ? ScanAsync(scan, after, until, chunkEvents, empty.Reader, filled.Writer, stop.Token)
+                : ReadAsync(store, after, until, chunkEvents, empty.Reader, filled.Writer, stop.Token),
+            CancellationToken.None);
 
         long events = 0;
         var nextProgress = progressEvery;
         try
         {
-            await foreach (var pending in decoded.Reader.ReadAllAsync(stop.Token))
+            await foreach (var chunk in filled.Reader.ReadAllAsync(stop.Token))
             {
-                var chunk = await pending;
-                for (var i = 0; i < chunk.Count; i++)
-                {
-                    if (chunk.Events[i] is { } e)
-                    {
-                        projection.Apply(chunk.Positions[i], e);
-                    }
-                }
+                chunk.FoldInto(projection);
                 events += chunk.Count;
-                if (events >= nextProgress && chunk.Count > 0)
+                var last = chunk.LastPosition;
+                empty.Writer.TryWrite(chunk);
+                if (events >= nextProgress)
                 {
                     nextProgress += progressEvery;
-                    await progress(chunk.Positions[chunk.Count - 1], events);
+                    await progress(last, events);
                 }
             }
         }
@@ -74,61 +104,141 @@ public static class ProjectionReplay
         return events;
     }
 
-    private static async Task ReadAsync(IEventStore store, ulong? after, ulong until, ChannelWriter<Task<Chunk>> decoded, CancellationToken cancellationToken)
+    private static async Task ScanAsync(IEventLogScan scan, ulong? after, ulong until, int chunkEvents, ChannelReader<Chunk> empty, ChannelWriter<Chunk> filled, CancellationToken cancellationToken)
     {
         try
         {
-            var chunk = new List<RecordedEvent>(ChunkEvents);
+            var from = after;
+            Chunk? chunk = null;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                // A page the filter skipped entirely leaves its chunk empty, to be filled by the next page.
+                chunk ??= await empty.ReadAsync(cancellationToken);
+                chunk.Clear();
+                var page = scan.ScanForwards(from, until, chunkEvents, JourneyStreams, chunk);
+                if (chunk.Count > 0)
+                {
+                    await filled.WriteAsync(chunk, cancellationToken);
+                    chunk = null;
+                }
+                if (page.Scanned < chunkEvents || page.LastScanned >= until)
+                {
+                    break;
+                }
+                from = page.LastScanned;
+            }
+            filled.Complete();
+        }
+        catch (Exception ex)
+        {
+            filled.Complete(ex);
+            throw;
+        }
+    }
+
+    private static async Task ReadAsync(IEventStore store, ulong? after, ulong until, int chunkEvents, ChannelReader<Chunk> empty, ChannelWriter<Chunk> filled, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var chunk = await empty.ReadAsync(cancellationToken);
+            chunk.Clear();
             await foreach (var recorded in store.ReadAllAsync(ReadDirection.Forwards, after, filter: JourneyStreams, cancellationToken: cancellationToken))
             {
                 if (recorded.Position > until)
                 {
                     break;
                 }
-                chunk.Add(recorded);
-                if (chunk.Count == ChunkEvents)
+                chunk.Add(recorded.Position, recorded.Type == JourneyEventJson.EventType, recorded.Data.Span);
+                if (chunk.Count == chunkEvents)
                 {
-                    await decoded.WriteAsync(DecodeAsync(chunk), cancellationToken);
-                    chunk = new List<RecordedEvent>(ChunkEvents);
+                    await filled.WriteAsync(chunk, cancellationToken);
+                    chunk = await empty.ReadAsync(cancellationToken);
+                    chunk.Clear();
                 }
             }
             if (chunk.Count > 0)
             {
-                await decoded.WriteAsync(DecodeAsync(chunk), cancellationToken);
+                await filled.WriteAsync(chunk, cancellationToken);
             }
-            decoded.Complete();
+            filled.Complete();
         }
         catch (Exception ex)
         {
-            decoded.Complete(ex);
+            filled.Complete(ex);
             throw;
         }
     }
 
-    private static Task<Chunk> DecodeAsync(List<RecordedEvent> recorded) => Task.Run(() =>
+    /// <summary>
+    /// Events of journey streams in log order: each one's position and, for journey events, its stored JSON
+    /// in one shared buffer. Reused from page to page, so a rebuild allocates only while buffers grow.
+    /// </summary>
+    private sealed class Chunk(int capacity) : IEventVisitor
     {
-        var chunk = new Chunk(recorded.Count);
-        foreach (var e in recorded)
-        {
-            // Events of other types in journey streams are read (and counted) but are not journey events.
-            chunk.Add(e.Position, e.Type == JourneyEventJson.EventType ? JourneyEventJson.Deserialize(e.Data.Span) : null);
-        }
-        return chunk;
-    });
+        // A length for events of other types: read and counted, but not journey events.
+        private const int NotJourneyEvent = -1;
 
-    private sealed class Chunk(int capacity)
-    {
-        public ulong[] Positions { get; } = new ulong[capacity];
-
-        public JourneyEvent?[] Events { get; } = new JourneyEvent?[capacity];
+        private ulong[] _positions = new ulong[capacity];
+        private int[] _starts = new int[capacity];
+        private int[] _lengths = new int[capacity];
+        // Room for events of a typical size; grows when they are larger.
+        private byte[] _data = new byte[capacity * 384];
+        private int _used;
 
         public int Count { get; private set; }
 
-        public void Add(ulong position, JourneyEvent? e)
+        public ulong LastPosition => _positions[Count - 1];
+
+        public void Clear()
         {
-            Positions[Count] = position;
-            Events[Count] = e;
+            Count = 0;
+            _used = 0;
+        }
+
+        public void Visit(ulong position, ReadOnlySpan<byte> stream, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data) =>
+            Add(position, type.SequenceEqual(JourneyEventType), data);
+
+        // Runs per event of a rebuild, from cold: optimised at once rather than after tiering up.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Add(ulong position, bool journeyEvent, ReadOnlySpan<byte> data)
+        {
+            if (Count == _positions.Length)
+            {
+                Array.Resize(ref _positions, Count * 2);
+                Array.Resize(ref _starts, Count * 2);
+                Array.Resize(ref _lengths, Count * 2);
+            }
+            _positions[Count] = position;
+            if (journeyEvent)
+            {
+                if (_used + data.Length > _data.Length)
+                {
+                    Array.Resize(ref _data, Math.Max(_used + data.Length, _data.Length * 2));
+                }
+                data.CopyTo(_data.AsSpan(_used));
+                _starts[Count] = _used;
+                _lengths[Count] = data.Length;
+                _used += data.Length;
+            }
+            else
+            {
+                _lengths[Count] = NotJourneyEvent;
+            }
             Count++;
+        }
+
+        // Runs per event of a rebuild, from cold: optimised at once rather than after tiering up.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void FoldInto(LeadTimeProjection projection)
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                if (_lengths[i] != NotJourneyEvent)
+                {
+                    projection.Apply(_positions[i], JourneyEventJson.DecodeFields(_data.AsSpan(_starts[i], _lengths[i])));
+                }
+            }
         }
     }
 }

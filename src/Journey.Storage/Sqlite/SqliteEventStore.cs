@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace Journey.Storage.Sqlite;
@@ -8,7 +9,7 @@ namespace Journey.Storage.Sqlite;
 /// durable; reads and subscriptions run on their own connections beside the writer. Several instances
 /// (also in other processes) may open the same file; their subscriptions see each other's appends by polling.
 /// </summary>
-public sealed class SqliteEventStore : IEventStore
+public sealed class SqliteEventStore : IEventStore, IEventLogScan
 {
     private const int MaxIdleReaders = 8;
 
@@ -171,6 +172,22 @@ public sealed class SqliteEventStore : IEventStore
     }
 
     /// <inheritdoc />
+    public LogScanPage ScanForwards(ulong? after, ulong until, int maxScanned, StreamFilter? filter, IEventVisitor visitor)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxScanned, 1);
+        ArgumentNullException.ThrowIfNull(visitor);
+        var from = ToInt64(after ?? 0);
+        var to = ToInt64(until);
+        if (from >= to)
+        {
+            return new LogScanPage(0, null);
+        }
+        return TryRead(reader => reader.Scan(from, to, maxScanned, filter, visitor), out var page)
+            ? page
+            : throw new ObjectDisposedException(nameof(SqliteEventStore));
+    }
+
+    /// <inheritdoc />
     /// <remarks>
     /// Sends a <see cref="Checkpoint"/> after each page it reads, so a filter that skips a long run of
     /// events still reports progress. Ends without an exception when <paramref name="cancellationToken"/>
@@ -253,21 +270,27 @@ public sealed class SqliteEventStore : IEventStore
     }
 
     /// <summary>Runs one page query on an idle read connection; null once the store is disposed.</summary>
-    private ValueTask<ReadPage?> ReadAsync(Func<ReadConnection, ReadPage> query)
+    private ValueTask<ReadPage?> ReadAsync(Func<ReadConnection, ReadPage> query) =>
+        ValueTask.FromResult(TryRead(query, out var page) ? page : (ReadPage?)null);
+
+    /// <summary>Runs one query on an idle read connection (opening one when none is idle); false once the store is disposed.</summary>
+    private bool TryRead<T>(Func<ReadConnection, T> query, [MaybeNullWhen(false)] out T result)
     {
         ReadConnection? reader;
         lock (_idleReaders)
         {
             if (_disposed)
             {
-                return ValueTask.FromResult<ReadPage?>(null);
+                result = default;
+                return false;
             }
             _idleReaders.TryPop(out reader);
         }
         reader ??= new ReadConnection(_path, _options);
         try
         {
-            return ValueTask.FromResult<ReadPage?>(query(reader));
+            result = query(reader);
+            return true;
         }
         finally
         {

@@ -1,0 +1,36 @@
+namespace Journey.Storage;
+
+/// <summary>
+/// An optional capability of an <see cref="IEventStore"/>: reading the global log forwards a page at a time,
+/// handing each event's stored bytes to a visitor instead of materialising a <see cref="RecordedEvent"/>.
+/// It is for folds over millions of events (a rebuild), where allocating and copying every event costs more
+/// than the fold itself. Stores that cannot offer it simply do not implement it; callers then read with
+/// <see cref="IEventStore.ReadAllAsync"/>, which yields the same events in the same order.
+/// </summary>
+public interface IEventLogScan
+{
+    /// <summary>
+    /// Looks at up to <paramref name="maxScanned"/> events of the global log with positions after
+    /// <paramref name="after"/> (null: from the start) up to and including <paramref name="until"/>, in
+    /// position order, and hands those whose stream <paramref name="filter"/> matches (all when null) to
+    /// <paramref name="visitor"/>. A page is counted in events looked at, not in events that match, so a filter
+    /// that skips a long run still returns. Synchronous: the caller's thread does the reading, so call it off
+    /// any thread that must stay responsive.
+    /// </summary>
+    /// <returns>How many events were looked at and the position of the last; fewer than <paramref name="maxScanned"/> means the range is read.</returns>
+    LogScanPage ScanForwards(ulong? after, ulong until, int maxScanned, StreamFilter? filter, IEventVisitor visitor);
+}
+
+/// <summary>Receives the events of one <see cref="IEventLogScan.ScanForwards"/> call, in position order.</summary>
+public interface IEventVisitor
+{
+    /// <summary>
+    /// One stored event. <paramref name="stream"/> and <paramref name="type"/> are UTF-8,
+    /// <paramref name="data"/> is the event's data as stored; the spans are valid only during this call.
+    /// An exception ends the scan and reaches its caller.
+    /// </summary>
+    void Visit(ulong position, ReadOnlySpan<byte> stream, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data);
+}
+
+/// <summary>What one page of a scan looked at: how many events, and the position of the last (null when none).</summary>
+public readonly record struct LogScanPage(int Scanned, ulong? LastScanned);

@@ -1,0 +1,220 @@
+using Journey.Cli.Simulation;
+using Journey.Domain.Catalog;
+using Journey.Domain.Events;
+using Journey.Domain.LeadTimes;
+using Journey.Domain.Privacy;
+using Journey.Server.Hosting;
+using Journey.Server.Ingest;
+using Journey.Server.Projections;
+using Journey.Storage;
+using Journey.Storage.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Journey.Server.Tests.HotPath;
+
+/// <summary>
+/// The rebuild's fold (<see cref="ProjectionReplay"/>) on a real SQLite file, through the store's bulk scan and
+/// through plain <c>ReadAllAsync</c> (as on a store without the scan): the projection must end up exactly as a
+/// plain loop over the log leaves it, also across page boundaries, for any range, beside streams that are not
+/// journeys and events of other types in journey streams.
+/// </summary>
+public sealed class ProjectionReplayTests : IAsyncLifetime
+{
+    private static readonly JourneyCatalog Catalog = CatalogLoader.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "catalog"));
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("journey-replay-").FullName;
+    private SqliteEventStore? _store;
+
+    private SqliteEventStore Store => _store ?? throw new InvalidOperationException("Not initialised.");
+
+    public async Task InitializeAsync()
+    {
+        _store = await SqliteEventStore.OpenAsync(Path.Combine(_folder, "events.db"));
+        var validator = new EventValidator(Catalog, new Pseudonymiser(PseudonymKey.Generate("replay")), Options.Create(new JourneyOptions()), TimeProvider.System);
+        var journeys = new List<List<JourneyEvent>>();
+        foreach (var sent in new JourneySimulator(Catalog, seed: 5).Generate(120))
+        {
+            Assert.True(validator.TryValidate(sent, out var valid, out _));
+            if (journeys.Count == 0 || journeys[^1][0].JourneyId != valid!.JourneyId)
+            {
+                journeys.Add([]);
+            }
+            journeys[^1].Add(valid!);
+        }
+        // Journeys appended a few events at a time, interleaved, between audit records and events of other
+        // types in journey streams, as agencies' batches and the server's own writes land in a real log.
+        var random = new Random(6);
+        var next = new int[journeys.Count];
+        for (var round = 0; next.Where((n, j) => n < journeys[j].Count).Any(); round++)
+        {
+            for (var j = 0; j < journeys.Count; j++)
+            {
+                var take = journeys[j].Skip(next[j]).Take(random.Next(1, 4)).ToList();
+                if (take.Count == 0)
+                {
+                    continue;
+                }
+                next[j] += take.Count;
+                var stream = take[0].JourneyId.StreamName;
+                await Store.AppendAsync(stream, ExpectedRevision.Any, [.. take.Select(e => new EventData(e.EventId, JourneyEventJson.EventType, JourneyEventJson.Serialize(e), "{}"u8.ToArray()))]);
+                if (random.Next(10) == 0)
+                {
+                    await Store.AppendAsync(stream, ExpectedRevision.Any, [new EventData(Guid.NewGuid(), "JourneyNoteAdded", """{"note":"not a journey event"}"""u8.ToArray(), "{}"u8.ToArray())]);
+                }
+                if (random.Next(7) == 0)
+                {
+                    await Store.AppendAsync($"audit-{round}", ExpectedRevision.Any, [new EventData(Guid.NewGuid(), JourneyEventJson.EventType, JourneyEventJson.Serialize(take[0]), "{}"u8.ToArray())]);
+                }
+            }
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(true, 37)]
+    [InlineData(true, 8_192)]
+    [InlineData(false, 37)]
+    [InlineData(false, 8_192)]
+    public async Task the_whole_log_folds_as_a_plain_loop_folds_it(bool scan, int chunkEvents)
+    {
+        var log = await LogAsync();
+        var (expected, expectedEvents) = PlainLoop(log, after: 0, until: log[^1].Position);
+        var projection = new LeadTimeProjection(Catalog);
+
+        var events = await ProjectionReplay.FoldAsync(Source(scan), projection, null, log[^1].Position, (_, _) => Task.CompletedTask, long.MaxValue, chunkEvents, CancellationToken.None);
+
+        Assert.Equal(expectedEvents, events);
+        AssertSame(expected, projection);
+        Assert.Contains(log, e => e.Type != JourneyEventJson.EventType && e.Stream.StartsWith("journey-", StringComparison.Ordinal));
+        Assert.Contains(log, e => !e.Stream.StartsWith("journey-", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task a_range_folds_only_its_own_events(bool scan)
+    {
+        var log = await LogAsync();
+        var after = log[log.Count / 5].Position;
+        var until = log[log.Count * 3 / 5].Position;
+        var (expected, expectedEvents) = PlainLoop(log, after, until);
+        var projection = new LeadTimeProjection(Catalog);
+
+        var events = await ProjectionReplay.FoldAsync(Source(scan), projection, after, until, (_, _) => Task.CompletedTask, long.MaxValue, 50, CancellationToken.None);
+
+        Assert.Equal(expectedEvents, events);
+        AssertSame(expected, projection);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task progress_is_told_in_log_order_with_the_events_read_so_far(bool scan)
+    {
+        var log = await LogAsync();
+        var reported = new List<(ulong Position, long Events)>();
+
+        var events = await ProjectionReplay.FoldAsync(
+            Source(scan),
+            new LeadTimeProjection(Catalog),
+            null,
+            log[^1].Position,
+            (position, count) =>
+            {
+                reported.Add((position, count));
+                return Task.CompletedTask;
+            },
+            progressEvery: 100,
+            chunkEvents: 64,
+            CancellationToken.None);
+
+        Assert.NotEmpty(reported);
+        Assert.Equal(reported.OrderBy(r => r.Position), reported);
+        Assert.All(reported, r => Assert.Equal(PlainLoop(log, 0, r.Position).Events, r.Events));
+        Assert.True(reported[^1].Events <= events);
+    }
+
+    [Fact]
+    public async Task a_fold_that_fails_stops_the_reading_and_reports_the_failure()
+    {
+        var log = await LogAsync();
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => ProjectionReplay.FoldAsync(
+            Store,
+            new LeadTimeProjection(Catalog),
+            null,
+            log[^1].Position,
+            (_, _) => throw new InvalidOperationException("The caller went away."),
+            progressEvery: 10,
+            chunkEvents: 16,
+            CancellationToken.None));
+
+        Assert.Equal("The caller went away.", failure.Message);
+    }
+
+    private IEventStore Source(bool scan) => scan ? Store : new WithoutScan(Store);
+
+    private async Task<List<RecordedEvent>> LogAsync()
+    {
+        var log = new List<RecordedEvent>();
+        await foreach (var e in Store.ReadAllAsync(ReadDirection.Forwards))
+        {
+            log.Add(e);
+        }
+        return log;
+    }
+
+    /// <summary>What the fold must match: each journey event of a journey stream in the range, applied in log order.</summary>
+    private static (LeadTimeProjection Projection, long Events) PlainLoop(List<RecordedEvent> log, ulong after, ulong until)
+    {
+        var projection = new LeadTimeProjection(Catalog);
+        long events = 0;
+        foreach (var e in log.Where(e => e.Position > after && e.Position <= until && e.Stream.StartsWith("journey-", StringComparison.Ordinal)))
+        {
+            events++;
+            if (e.Type == JourneyEventJson.EventType)
+            {
+                projection.Apply(e.Position, JourneyEventJson.Deserialize(e.Data.Span));
+            }
+        }
+        return (projection, events);
+    }
+
+    private static void AssertSame(LeadTimeProjection expected, LeadTimeProjection actual)
+    {
+        Assert.Equal(expected.Checkpoint, actual.Checkpoint);
+        Assert.Equal(expected.EventsApplied, actual.EventsApplied);
+        Assert.Equal(expected.EventsIgnored, actual.EventsIgnored);
+        Assert.Equal(expected.Journeys, actual.Journeys);
+        // The snapshot holds every journey's timeline in order: equal bytes, equal state.
+        Assert.Equal(expected.ToSnapshot(), actual.ToSnapshot());
+        Assert.Empty(expected.Report().DifferencesFrom(actual.Report()));
+    }
+
+    /// <summary>The same store seen only through <see cref="IEventStore"/>, as a store without the bulk scan is.</summary>
+    private sealed class WithoutScan(IEventStore inner) : IEventStore
+    {
+        public Task<AppendResult> AppendAsync(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default) =>
+            inner.AppendAsync(stream, expected, events, cancellationToken);
+
+        public IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string stream, ReadDirection direction, ulong? fromRevision = null, long maxCount = long.MaxValue, CancellationToken cancellationToken = default) =>
+            inner.ReadStreamAsync(stream, direction, fromRevision, maxCount, cancellationToken);
+
+        public IAsyncEnumerable<RecordedEvent> ReadAllAsync(ReadDirection direction, ulong? after = null, long maxCount = long.MaxValue, StreamFilter? filter = null, CancellationToken cancellationToken = default) =>
+            inner.ReadAllAsync(direction, after, maxCount, filter, cancellationToken);
+
+        public IAsyncEnumerable<SubscriptionMessage> SubscribeToAllAsync(ulong? after, StreamFilter? filter = null, CancellationToken cancellationToken = default) =>
+            inner.SubscribeToAllAsync(after, filter, cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
