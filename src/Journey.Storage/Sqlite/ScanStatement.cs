@@ -36,7 +36,6 @@ internal sealed class ScanStatement : IDisposable
             throw new NotSupportedException($"The bulk scan reads through {RowNative.Library}; SQLitePCL uses {raw.GetNativeLibraryName()}.");
         }
         _db = connection.Handle ?? throw new InvalidOperationException("The read connection is not open.");
-        ThrowOnError(raw.sqlite3_exec(_db, "PRAGMA mmap_size = 2147418112"));
         ThrowOnError(raw.sqlite3_prepare_v2(
             _db,
             "SELECT position, stream, type, data FROM events WHERE position > ?1 AND position <= ?2 ORDER BY position LIMIT ?3",
