@@ -29,34 +29,33 @@ internal sealed class InsertStatement : IDisposable
     public InsertStatement(SqliteConnection connection)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("The writer's connection is not open.");
-        var rc = raw.sqlite3_prepare_v2(_db, $"INSERT INTO events ({SqliteSchema.Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", out _statement);
-        ThrowOnError(rc);
+        SqliteResult.Check(_db, raw.sqlite3_prepare_v2(_db, $"INSERT INTO events ({SqliteSchema.Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", out _statement));
     }
 
     /// <summary>Binds what all rows of one request share: its stream, and the commit time.</summary>
     public void BeginRequest(string stream, long created)
     {
         // Bindings survive a reset, so shared values are bound once per request.
-        Check(raw.sqlite3_bind_text(_statement, Stream, Utf8(stream)));
-        Check(raw.sqlite3_bind_int64(_statement, Created, created));
+        SqliteResult.Check(_db, raw.sqlite3_bind_text(_statement, Stream, Utf8(stream)));
+        SqliteResult.Check(_db, raw.sqlite3_bind_int64(_statement, Created, created));
     }
 
     public void Insert(long position, long revision, EventData e)
     {
         Span<byte> id = stackalloc byte[16];
         e.EventId.TryWriteBytes(id, bigEndian: true, out _);
-        Check(raw.sqlite3_bind_int64(_statement, Position, position));
-        Check(raw.sqlite3_bind_int64(_statement, Revision, revision));
-        Check(raw.sqlite3_bind_blob(_statement, EventId, id));
-        Check(raw.sqlite3_bind_text(_statement, Type, Utf8(e.Type)));
-        Check(raw.sqlite3_bind_blob(_statement, Data, e.Data.Span));
-        Check(raw.sqlite3_bind_blob(_statement, Metadata, e.Metadata.Span));
+        SqliteResult.Check(_db, raw.sqlite3_bind_int64(_statement, Position, position));
+        SqliteResult.Check(_db, raw.sqlite3_bind_int64(_statement, Revision, revision));
+        SqliteResult.Check(_db, raw.sqlite3_bind_blob(_statement, EventId, id));
+        SqliteResult.Check(_db, raw.sqlite3_bind_text(_statement, Type, Utf8(e.Type)));
+        SqliteResult.Check(_db, raw.sqlite3_bind_blob(_statement, Data, e.Data.Span));
+        SqliteResult.Check(_db, raw.sqlite3_bind_blob(_statement, Metadata, e.Metadata.Span));
         try
         {
             var rc = raw.sqlite3_step(_statement);
             if (rc != raw.SQLITE_DONE)
             {
-                ThrowOnError(rc);
+                throw SqliteResult.Error(_db, rc);
             }
         }
         finally
@@ -76,22 +75,5 @@ internal sealed class InsertStatement : IDisposable
             _text = new byte[Math.Max(length, _text.Length * 2)];
         }
         return _text.AsSpan(0, Encoding.UTF8.GetBytes(value, _text));
-    }
-
-    private void Check(int rc)
-    {
-        if (rc != raw.SQLITE_OK)
-        {
-            ThrowOnError(rc);
-        }
-    }
-
-    private void ThrowOnError(int rc)
-    {
-        if (rc == raw.SQLITE_OK)
-        {
-            return;
-        }
-        throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(_db));
     }
 }

@@ -36,7 +36,7 @@ internal sealed class ScanStatement : IDisposable
             throw new NotSupportedException($"The bulk scan reads through {RowNative.Library}; SQLitePCL uses {raw.GetNativeLibraryName()}.");
         }
         _db = connection.Handle ?? throw new InvalidOperationException("The read connection is not open.");
-        ThrowOnError(raw.sqlite3_prepare_v2(
+        SqliteResult.Check(_db, raw.sqlite3_prepare_v2(
             _db,
             "SELECT position, stream, type, data FROM events WHERE position > ?1 AND position <= ?2 ORDER BY position LIMIT ?3",
             out _statement));
@@ -53,9 +53,9 @@ internal sealed class ScanStatement : IDisposable
         var prefixes = filter is null ? null : Utf8Prefixes(filter);
         var scanned = 0;
         long last = 0;
-        Check(raw.sqlite3_bind_int64(_statement, After, after));
-        Check(raw.sqlite3_bind_int64(_statement, Until, until));
-        Check(raw.sqlite3_bind_int64(_statement, Limit, limit));
+        SqliteResult.Check(_db, raw.sqlite3_bind_int64(_statement, After, after));
+        SqliteResult.Check(_db, raw.sqlite3_bind_int64(_statement, Until, until));
+        SqliteResult.Check(_db, raw.sqlite3_bind_int64(_statement, Limit, limit));
         // Held once for the page instead of once per call, as SQLitePCL's calls would.
         var held = false;
         _statement.DangerousAddRef(ref held);
@@ -77,7 +77,7 @@ internal sealed class ScanStatement : IDisposable
             }
             if (rc != raw.SQLITE_DONE)
             {
-                ThrowOnError(rc);
+                throw SqliteResult.Error(_db, rc);
             }
         }
         finally
@@ -114,23 +114,6 @@ internal sealed class ScanStatement : IDisposable
             }
         }
         return false;
-    }
-
-    private void Check(int rc)
-    {
-        if (rc != raw.SQLITE_OK)
-        {
-            ThrowOnError(rc);
-        }
-    }
-
-    private void ThrowOnError(int rc)
-    {
-        if (rc == raw.SQLITE_OK)
-        {
-            return;
-        }
-        throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(_db));
     }
 }
 
