@@ -26,7 +26,9 @@ public sealed partial class AdminService(IEventStore store, JourneyCatalog catal
     /// </summary>
     public override async Task Rebuild(Contract.RebuildRequest request, IServerStreamWriter<Contract.RebuildProgress> responseStream, ServerCallContext context)
     {
-        var live = await grains.GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key).GetReportAsync();
+        // The live figures as of now, computed before the clock starts: the last report may be a moment old,
+        // and asking for it would refresh it in the background, on a core the rebuild needs.
+        var live = await grains.GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key).GetCurrentReportAsync();
         var liveCheckpoint = live.Checkpoint ?? 0;
         var from = request.HasFromPosition ? request.FromPosition : 0;
         // The live state has seen nothing beyond its checkpoint, so neither may the state it is compared with.

@@ -26,6 +26,13 @@ public interface ILeadTimeProjectionGrain : IGrainWithStringKey
     Task<LeadTimeReport> GetReportAsync();
 
     /// <summary>
+    /// The figures as of the projection's checkpoint at the time of the call, computed for it (slower than
+    /// <see cref="GetReportAsync"/>, which may be a moment old); later queries get them too.
+    /// </summary>
+    [AlwaysInterleave, Alias("GetCurrentReport")]
+    Task<LeadTimeReport> GetCurrentReportAsync();
+
+    /// <summary>
     /// The figures restricted to a journey type, period and agency (<see cref="LeadTimeProjection.Report(LeadTimeFilter)"/>);
     /// the caller validates the filter's months.
     /// </summary>
@@ -127,6 +134,15 @@ internal sealed partial class LeadTimeProjectionGrain(
             _ = RefreshAsync();
         }
         return Task.FromResult(report);
+    }
+
+    public async Task<LeadTimeReport> GetCurrentReportAsync()
+    {
+        var current = await ReadAsync(p => p.Report());
+        // Reads of the projection take turns with each other and with the fold, so nothing newer can have
+        // been reported meanwhile.
+        report = current;
+        return current;
     }
 
     /// <remarks>A filtered report is computed for the query, off the grain's turn.</remarks>
