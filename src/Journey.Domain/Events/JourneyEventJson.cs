@@ -317,94 +317,31 @@ public static class JourneyEventJson
                 : DateTimeOffset.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Parses exactly the form Serialize writes: "yyyy-MM-ddTHH:mm:ss", one to seven fraction digits, and "Z" or
-    /// an offset "±HH:MM" (the writer escapes '+' as \u002B). False for anything else, including values out of
-    /// range, which then take the general path and fail or succeed there. Unescaping and the general ISO 8601
-    /// parser were a third of the time a rebuild spent decoding an event.
+    /// Parses the form Serialize writes: RFC 3339 (<see cref="Rfc3339"/>) with one to seven fraction digits,
+    /// its '+' escaped as \u002B as the writer escapes it. False for anything else, which then takes the general
+    /// path and fails or succeeds there. Unescaping and the general ISO 8601 parser were a third of the time a
+    /// rebuild spent decoding an event.
     /// </summary>
-    // Runs per event of a rebuild, from cold: optimised at once rather than after tiering up.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool TryParseStoredInstant(ReadOnlySpan<byte> value, out DateTimeOffset instant)
     {
-        instant = default;
-        if (value.Length < 20 || value[4] != '-' || value[7] != '-' || value[10] != 'T' || value[13] != ':' || value[16] != ':'
-            || !TryDigits(value.Slice(0, 4), out var year) || !TryDigits(value.Slice(5, 2), out var month) || !TryDigits(value.Slice(8, 2), out var day)
-            || !TryDigits(value.Slice(11, 2), out var hour) || !TryDigits(value.Slice(14, 2), out var minute) || !TryDigits(value.Slice(17, 2), out var second))
+        var escaped = value.IndexOf("\\u002B"u8);
+        if (escaped < 0)
         {
+            return Rfc3339.TryParse(value, maxFractionDigits: 7, out instant);
+        }
+        // The offset's '+' is the only escape in a stored instant: put it back, within a short stack copy.
+        Span<byte> plain = stackalloc byte[40];
+        var length = value.Length - 5;
+        if (length > plain.Length)
+        {
+            instant = default;
             return false;
         }
-        var rest = value[19..];
-        long fraction = 0;
-        if (rest[0] == '.')
-        {
-            var digits = 1;
-            while (digits < rest.Length && char.IsAsciiDigit((char)rest[digits]))
-            {
-                digits++;
-            }
-            // One to seven digits: ticks are 100 ns; more precision than that takes the general path.
-            if (digits is < 2 or > 8 || !TryDigits(rest[1..digits], out var value7))
-            {
-                return false;
-            }
-            fraction = value7;
-            for (var scale = digits - 1; scale < 7; scale++)
-            {
-                fraction *= 10;
-            }
-            rest = rest[digits..];
-        }
-        int offsetMinutes;
-        if (rest.SequenceEqual("Z"u8))
-        {
-            offsetMinutes = 0;
-        }
-        else
-        {
-            int sign;
-            if (rest.StartsWith("\\u002B"u8))
-            {
-                sign = 1;
-                rest = rest[6..];
-            }
-            else if (rest.Length > 0 && rest[0] is (byte)'+' or (byte)'-')
-            {
-                sign = rest[0] == '+' ? 1 : -1;
-                rest = rest[1..];
-            }
-            else
-            {
-                return false;
-            }
-            if (rest.Length != 5 || rest[2] != ':' || !TryDigits(rest[..2], out var offsetHours) || !TryDigits(rest[3..], out var offsetMinute) || offsetMinute > 59)
-            {
-                return false;
-            }
-            offsetMinutes = sign * ((offsetHours * 60) + offsetMinute);
-        }
-        // Within DateTimeOffset's range whatever the offset, and a real date and time of day.
-        if (year is < 2 or > 9998 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
-            || hour > 23 || minute > 59 || second > 59 || Math.Abs(offsetMinutes) > 14 * 60)
-        {
-            return false;
-        }
-        instant = new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.FromMinutes(offsetMinutes)).AddTicks(fraction);
-        return true;
-    }
-
-    private static bool TryDigits(ReadOnlySpan<byte> digits, out int value)
-    {
-        value = 0;
-        foreach (var b in digits)
-        {
-            var digit = (uint)(b - '0');
-            if (digit > 9)
-            {
-                return false;
-            }
-            value = (value * 10) + (int)digit;
-        }
-        return true;
+        value[..escaped].CopyTo(plain);
+        plain[escaped] = (byte)'+';
+        value[(escaped + 6)..].CopyTo(plain[(escaped + 1)..]);
+        return Rfc3339.TryParse((ReadOnlySpan<byte>)plain[..length], maxFractionDigits: 7, out instant);
     }
 
     public static string InitiatorName(Initiator initiator) => initiator switch

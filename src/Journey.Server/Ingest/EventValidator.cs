@@ -211,84 +211,8 @@ public sealed partial class EventValidator(JourneyCatalog catalog, Pseudonymiser
     }
 
     /// <summary>RFC 3339 with an explicit offset; up to 9 fractional digits (beyond 100 ns are dropped).</summary>
-    /// <remarks>Read character by character: it runs for every event at the door.</remarks>
-    public static bool TryParseTimestamp(string value, out DateTimeOffset timestamp)
-    {
-        timestamp = default;
-        // yyyy-MM-ddTHH:mm:ss, then an optional fraction, then Z or ±hh:mm.
-        var s = value.AsSpan();
-        if (s.Length < 20
-            || !TryDigits(s[..4], out var year) || s[4] != '-'
-            || !TryDigits(s[5..7], out var month) || s[7] != '-'
-            || !TryDigits(s[8..10], out var day) || s[10] is not ('T' or 't')
-            || !TryDigits(s[11..13], out var hour) || s[13] != ':'
-            || !TryDigits(s[14..16], out var minute) || s[16] != ':'
-            || !TryDigits(s[17..19], out var second))
-        {
-            return false;
-        }
-        var rest = s[19..];
-        long fractionTicks = 0;
-        if (rest.Length > 0 && rest[0] == '.')
-        {
-            var digits = 1;
-            while (digits < rest.Length && char.IsAsciiDigit(rest[digits]))
-            {
-                digits++;
-            }
-            var fraction = rest[1..digits];
-            if (fraction.Length is 0 or > 9)
-            {
-                return false;
-            }
-            for (var i = 0; i < 7; i++)
-            {
-                fractionTicks = fractionTicks * 10 + (i < fraction.Length ? fraction[i] - '0' : 0);
-            }
-            rest = rest[digits..];
-        }
-        TimeSpan offset;
-        if (rest is ['Z' or 'z'])
-        {
-            offset = TimeSpan.Zero;
-        }
-        else if (rest.Length == 6 && rest[0] is '+' or '-' && rest[3] == ':'
-            && TryDigits(rest[1..3], out var offsetHours) && TryDigits(rest[4..6], out var offsetMinutes)
-            && offsetMinutes < 60 && offsetHours * 60 + offsetMinutes <= 14 * 60)
-        {
-            offset = new TimeSpan(offsetHours, offsetMinutes, 0) * (rest[0] == '-' ? -1 : 1);
-        }
-        else
-        {
-            return false;
-        }
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
-        {
-            return false;
-        }
-        var local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).AddTicks(fractionTicks);
-        var utcTicks = local.Ticks - offset.Ticks;
-        if (utcTicks < DateTime.MinValue.Ticks || utcTicks > DateTime.MaxValue.Ticks)
-        {
-            return false;
-        }
-        timestamp = new DateTimeOffset(local, offset);
-        return true;
-    }
-
-    private static bool TryDigits(ReadOnlySpan<char> digits, out int value)
-    {
-        value = 0;
-        foreach (var c in digits)
-        {
-            if (!char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return true;
-    }
+    public static bool TryParseTimestamp(string value, out DateTimeOffset timestamp) =>
+        Rfc3339.TryParse(value.AsSpan(), maxFractionDigits: 9, out timestamp);
 
     private static bool ContainsControl(string value)
     {
