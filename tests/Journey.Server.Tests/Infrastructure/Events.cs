@@ -7,10 +7,29 @@ namespace Journey.Server.Tests.Infrastructure;
 public static class Events
 {
     private static int persons;
+    private static readonly HashSet<string> Issued = [];
 
     /// <summary>A valid synthetic identity number no other test uses.</summary>
-    public static string NewPerson(DateOnly? born = null) =>
-        IdentityNumber.CreateSynthetic(new Random(Interlocked.Increment(ref persons) * 7919 + Environment.ProcessId), born ?? new DateOnly(2025, 3, 20));
+    /// <remarks>
+    /// One birth date has only a few hundred valid numbers, so random draws for the same date met each other
+    /// now and then (a "new" journey then already had an event); a number is handed out once per test run.
+    /// </remarks>
+    public static string NewPerson(DateOnly? born = null)
+    {
+        for (var attempt = 0; attempt < 10_000; attempt++)
+        {
+            var number = IdentityNumber.CreateSynthetic(
+                new Random(Interlocked.Increment(ref persons) * 7919 + Environment.ProcessId), born ?? new DateOnly(2025, 3, 20));
+            lock (Issued)
+            {
+                if (Issued.Add(number))
+                {
+                    return number;
+                }
+            }
+        }
+        throw new InvalidOperationException($"Every synthetic identity number for {born ?? new DateOnly(2025, 3, 20)} has been handed out; pass another birth date.");
+    }
 
     public static Contract.JourneyEvent FaBarn(string subject, string activity, string occurredAt, Contract.Initiator initiator = Contract.Initiator.Agency, string? eventId = null)
     {
