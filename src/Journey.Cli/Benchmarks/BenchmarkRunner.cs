@@ -176,7 +176,9 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
         var lowest = server.WorkingSetBytes();
         var samplesWithoutNewLow = 0;
         Report($"Letting the server settle: {lowest / 1_048_576.0:N0} MiB resident now");
-        while (watch.Elapsed < settings.MemorySettleLimit && samplesWithoutNewLow < 3)
+        // The server gives memory back once it has been quiet for a while (15 s by default), and again as
+        // idle grains are collected: a minute without a new low means it has settled.
+        while (watch.Elapsed < settings.MemorySettleLimit && samplesWithoutNewLow < 5)
         {
             await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
             await server.CollectGarbageAsync(cancellationToken);

@@ -55,5 +55,6 @@ public sealed record BenchmarkSettings
         ArgumentOutOfRangeException.ThrowIfLessThan(Streams, 1, nameof(Streams));
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchesInFlight, 1, nameof(BatchesInFlight));
         ArgumentOutOfRangeException.ThrowIfLessThan(BaselineAppenders, 1, nameof(BaselineAppenders));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MemorySettleLimit, TimeSpan.Zero, nameof(MemorySettleLimit));
     }
 }

@@ -24,9 +24,10 @@ public static class BenchCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the simulated journeys", DefaultValueFactory = _ => defaults.Seed };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures to this JSON file" };
         var keep = new Option<bool>("--keep") { Description = "Keep the temporary stores and the server's log" };
+        var settle = new Option<int>("--settle-seconds") { Description = "Longest wait for the server's memory to settle before it is measured", DefaultValueFactory = _ => (int)defaults.MemorySettleLimit.TotalSeconds };
         var command = new Command("bench", "Measure the store, streaming and unary ingest, queries during ingest, rebuild and memory on this machine")
         {
-            events, journeys, unaryEvents, batchSize, streams, seed, json, keep,
+            events, journeys, unaryEvents, batchSize, streams, seed, json, keep, settle,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -40,6 +41,7 @@ public static class BenchCommand
                 Streams = parse.GetValue(streams),
                 Seed = parse.GetValue(seed),
                 Keep = parse.GetValue(keep),
+                MemorySettleLimit = TimeSpan.FromSeconds(parse.GetValue(settle)),
             };
             var invocation = "journey " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
             var result = await new BenchmarkRunner(settings, line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]")).RunAsync(cancellationToken);

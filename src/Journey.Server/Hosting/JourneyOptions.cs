@@ -37,6 +37,8 @@ public sealed class JourneyOptions
     public ProjectionOptions Projections { get; set; } = new();
 
     public LimitsOptions Limits { get; set; } = new();
+
+    public MemoryOptions Memory { get; set; } = new();
 }
 
 public enum StoreKind
@@ -106,4 +108,21 @@ public sealed class LimitsOptions
     /// <summary>Most events an agency may send at once after a pause; 0 means one second's worth.</summary>
     [Range(0, 100_000_000)]
     public int AgencyBurstEvents { get; set; }
+}
+
+public sealed class MemoryOptions
+{
+    /// <summary>Give memory back to the system once the server has been quiet for <see cref="IdleAfter"/>.</summary>
+    public bool TrimWhenIdle { get; set; } = true;
+
+    /// <summary>How long the server must be quiet before it trims.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan IdleAfter { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Allocation below this many bytes per second counts as quiet: a dashboard left open, idle journey
+    /// grains being collected. Ingest allocates hundreds of megabytes a second.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long QuietBytesPerSecond { get; set; } = 16 * 1024 * 1024;
 }

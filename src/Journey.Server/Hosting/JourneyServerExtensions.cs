@@ -136,6 +136,8 @@ public static class JourneyServerExtensions
             silo.Services.AddJourneySerialization();
         });
         builder.Services.AddHostedService<ProjectionKeeper>();
+        builder.Services.AddSingleton<IdleMemoryTrimmer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IdleMemoryTrimmer>());
         return builder;
     }
 

@@ -38,6 +38,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _seenDataVersion = -1;
     private long _transactions;
+    private long _memoryReleases;
     private int _queued;
 
     public GroupCommitWriter(SqliteConnection connection, SqliteEventStoreOptions options, CommitSignal committed)
@@ -105,9 +106,22 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     {
         try
         {
-            // Blocks until a request comes, then takes whatever else is queued, up to a batch.
-            while (_queue.TryTake(out var first, Timeout.Infinite))
+            // Blocks until a request comes, then takes whatever else is queued, up to a batch. After a
+            // burst, the first wait that times out releases what only the burst needed.
+            var wroteSinceIdle = false;
+            while (true)
             {
+                if (!_queue.TryTake(out var first, wroteSinceIdle ? _options.IdleAfterMilliseconds : Timeout.Infinite))
+                {
+                    if (_queue.IsCompleted)
+                    {
+                        break;
+                    }
+                    ReleaseMemory();
+                    wroteSinceIdle = false;
+                    continue;
+                }
+                wroteSinceIdle = true;
                 _batch.Clear();
                 var events = 0;
                 for (var request = first; request is not null; request = events < _options.MaxBatchEvents && _queue.TryTake(out var next) ? next : null)
@@ -132,6 +146,30 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             _stopped.TrySetResult();
         }
     }
+
+    /// <summary>
+    /// Idle: the page cache (up to <see cref="SqliteEventStoreOptions.CacheSizeKib"/>) and the stream cache
+    /// go back to the allocator; the next burst reads the pages it needs again.
+    /// </summary>
+    private void ReleaseMemory()
+    {
+        _lastRevisions.Clear();
+        _lastRevisions.TrimExcess();
+        _batch.TrimExcess();
+        _outcomes.TrimExcess();
+        try
+        {
+            SqliteSchema.Execute(_connection, "PRAGMA shrink_memory");
+        }
+        catch (SqliteException)
+        {
+            // Only memory: the cache is kept, and the next idle period tries again.
+        }
+        Interlocked.Increment(ref _memoryReleases);
+    }
+
+    /// <summary>Times the writer has released its caches after a burst; tests use it.</summary>
+    internal long MemoryReleases => Interlocked.Read(ref _memoryReleases);
 
     private void WriteBatch()
     {

@@ -55,8 +55,11 @@ public sealed class SqliteEventStore : IEventStore, IEventLogScan
         }
         var committed = new CommitSignal();
         var writer = new GroupCommitWriter(SqliteSchema.OpenWriter(fullPath, options), options, committed);
-        var checkpointer = new WalCheckpointer(SqliteSchema.OpenCheckpointer(fullPath, options), options, committed);
-        return Task.FromResult(new SqliteEventStore(fullPath, options, writer, checkpointer, committed));
+        SqliteEventStore? store = null;
+        // Idle read connections hold page caches of their own; after a burst they are opened again when needed.
+        var checkpointer = new WalCheckpointer(SqliteSchema.OpenCheckpointer(fullPath, options), options, committed, () => store?.CloseIdleReaders());
+        store = new SqliteEventStore(fullPath, options, writer, checkpointer, committed);
+        return Task.FromResult(store);
     }
 
     /// <inheritdoc />

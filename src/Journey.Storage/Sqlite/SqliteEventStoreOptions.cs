@@ -42,6 +42,15 @@ public sealed record SqliteEventStoreOptions
     /// <summary>The WAL is started over from its beginning once it is fully copied and longer than this.</summary>
     public long WalRestartBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Once no append has come for this long, the store gives back what only speeds a burst of appends up:
+    /// the WAL is copied into the database file and truncated, the writer's page cache and stream cache are
+    /// released, and idle read connections are closed. <see cref="Timeout.InfiniteTimeSpan"/> keeps them.
+    /// </summary>
+    public TimeSpan IdleAfter { get; init; } = TimeSpan.FromSeconds(10);
+
+    internal int IdleAfterMilliseconds => IdleAfter == Timeout.InfiniteTimeSpan ? Timeout.Infinite : (int)Math.Min(int.MaxValue, Math.Ceiling(IdleAfter.TotalMilliseconds));
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchEvents, 1, nameof(MaxBatchEvents));
@@ -53,5 +62,9 @@ public sealed record SqliteEventStoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(StreamCacheCapacity, 1, nameof(StreamCacheCapacity));
         ArgumentOutOfRangeException.ThrowIfLessThan(CheckpointInterval, TimeSpan.Zero, nameof(CheckpointInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(WalRestartBytes, 0, nameof(WalRestartBytes));
+        if (IdleAfter != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleAfter, TimeSpan.Zero, nameof(IdleAfter));
+        }
     }
 }

@@ -17,6 +17,9 @@ namespace Journey.Storage.Sqlite;
 /// <para>Once the WAL is longer than <see cref="SqliteEventStoreOptions.WalRestartBytes"/>, a RESTART
 /// checkpoint copies what the PASSIVE one left (holding the writer back that long) and makes the writer
 /// start the WAL from its beginning again, so under continuous appends the WAL stays bounded.</para>
+/// <para>When no commit has come for <see cref="SqliteEventStoreOptions.IdleAfter"/>, a TRUNCATE checkpoint
+/// empties the WAL file (readers are idle by then, so it rarely has to wait), and the store closes idle
+/// read connections.</para>
 /// </remarks>
 internal sealed class WalCheckpointer : IAsyncDisposable
 {
@@ -26,13 +29,16 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     private readonly long _pageBytes;
     private readonly SqliteEventStoreOptions _options;
     private readonly CommitSignal _committed;
+    private readonly Action _onIdle;
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _loop;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _checkpoints;
 
-    public WalCheckpointer(SqliteConnection connection, SqliteEventStoreOptions options, CommitSignal committed)
+    /// <param name="onIdle">Called on the checkpointer's thread after the idle checkpoint, to release more memory.</param>
+    public WalCheckpointer(SqliteConnection connection, SqliteEventStoreOptions options, CommitSignal committed, Action onIdle)
     {
+        _onIdle = onIdle;
         _connection = connection;
         _options = options;
         _committed = committed;
@@ -61,11 +67,18 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         var stop = _stop.Token;
         try
         {
+            // Commits since the WAL was last truncated.
+            var dirty = false;
             while (!stop.IsCancellationRequested)
             {
                 try
                 {
-                    _committed.NextCommit.Wait(stop);
+                    if (!_committed.NextCommit.Wait(dirty ? _options.IdleAfterMilliseconds : Timeout.Infinite, stop))
+                    {
+                        dirty = !CheckpointIdle();
+                        continue;
+                    }
+                    dirty = true;
                     // Let commits gather: each page is copied once however often it changed meanwhile.
                     if (stop.WaitHandle.WaitOne(_options.CheckpointInterval))
                     {
@@ -92,7 +105,7 @@ internal sealed class WalCheckpointer : IAsyncDisposable
 
     private void Checkpoint()
     {
-        var (logFrames, _) = Run("PASSIVE");
+        var (_, logFrames, _) = Run("PASSIVE");
         Interlocked.Increment(ref _checkpoints);
         if (logFrames >= 0 && logFrames * _pageBytes > _options.WalRestartBytes)
         {
@@ -104,12 +117,25 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         }
     }
 
-    private (int LogFrames, int Copied) Run(string mode)
+    /// <summary>
+    /// No commit for a while: copies the whole WAL and truncates it, so a burst does not leave a WAL of
+    /// gigabytes on disk, and lets go of memory. False when readers kept the WAL busy; the next idle wait retries.
+    /// </summary>
+    private bool CheckpointIdle()
+    {
+        var (busy, _, _) = Run("TRUNCATE");
+        Interlocked.Increment(ref _checkpoints);
+        SqliteSchema.Execute(_connection, "PRAGMA shrink_memory");
+        _onIdle();
+        return !busy;
+    }
+
+    private (bool Busy, int LogFrames, int Copied) Run(string mode)
     {
         using var command = _connection.CreateCommand();
         command.CommandText = $"PRAGMA wal_checkpoint({mode})";
         using var reader = command.ExecuteReader();
         // One row: busy, frames in the WAL, frames copied into the database (-1, -1 when not in WAL mode).
-        return reader.Read() ? (reader.GetInt32(1), reader.GetInt32(2)) : (-1, -1);
+        return reader.Read() ? (reader.GetInt32(0) != 0, reader.GetInt32(1), reader.GetInt32(2)) : (false, -1, -1);
     }
 }

@@ -100,6 +100,37 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task after_a_burst_the_idle_store_empties_its_wal_and_releases_its_caches_and_then_works_as_before()
+    {
+        var options = new SqliteEventStoreOptions { CheckpointInterval = TimeSpan.FromMilliseconds(10), IdleAfter = TimeSpan.FromMilliseconds(200) };
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, options);
+        var streams = Enumerable.Range(0, 20).Select(i => NewStream($"burst{i}")).ToList();
+        foreach (var stream in streams)
+        {
+            await store.AppendAsync(stream, ExpectedRevision.NoStream, Events(50));
+        }
+        // Readers opened, so there are idle ones to close.
+        Assert.Equal(1000, (await ToListAsync(store.ReadAllAsync(ReadDirection.Forwards))).Count);
+
+        await WaitUntilAsync(() => store.Writer.MemoryReleases > 0 && new FileInfo(DatabasePath + "-wal").Length == 0);
+        Assert.Equal(1000, EventsInDatabaseFileAlone());
+
+        // The writer forgot the streams' revisions: it reads them again, and still refuses a stale expectation.
+        var next = await store.AppendAsync(streams[3], ExpectedRevision.Exact(49), Events(1));
+        Assert.Equal(50UL, next.NextExpectedRevision);
+        Assert.Equal(1001UL, next.Positions[0]);
+        await Assert.ThrowsAsync<WrongExpectedRevisionException>(() => store.AppendAsync(streams[4], ExpectedRevision.Exact(10), Events(1)));
+        Assert.Equal(51, (await ToListAsync(store.ReadStreamAsync(streams[3], ReadDirection.Forwards))).Count);
+    }
+
+    [Fact]
+    public void an_idle_time_must_be_positive_or_infinite()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SqliteEventStoreOptions { IdleAfter = TimeSpan.Zero }.Validate());
+        new SqliteEventStoreOptions { IdleAfter = Timeout.InfiniteTimeSpan }.Validate();
+    }
+
+    [Fact]
     public async Task an_event_id_already_stored_in_another_stream_is_refused_and_nothing_of_the_append_is_stored()
     {
         await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
