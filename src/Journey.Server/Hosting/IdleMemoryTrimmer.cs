@@ -9,12 +9,12 @@ namespace Journey.Server.Hosting;
 /// Gives memory back once the server has gone quiet. A burst (an agency's backfill, a rebuild) leaves the
 /// garbage collector with as much memory committed as the peak needed, and the native allocator with what
 /// SQLite's caches have freed; a quiet server needs neither. After <see cref="MemoryOptions.IdleAfter"/>
-/// without allocation to speak of, one compacting, aggressive collection returns the collector's spare
-/// memory and, on Linux with glibc, <c>malloc_trim</c> the allocator's. While the server stays quiet it
+/// without allocation to speak of, grains idle that long are deactivated, then one compacting, aggressive
+/// collection returns the collector's spare memory and, on Linux with glibc, <c>malloc_trim</c> the allocator's. While the server stays quiet it
 /// trims again at doubling intervals (idle journey grains are collected meanwhile), and not again once
 /// work resumes until the next quiet spell.
 /// </summary>
-internal sealed partial class IdleMemoryTrimmer(IOptions<JourneyOptions> options, ILogger<IdleMemoryTrimmer> logger) : BackgroundService
+internal sealed partial class IdleMemoryTrimmer(IOptions<JourneyOptions> options, IGrainFactory grains, ILocalSiloDetails silo, ILogger<IdleMemoryTrimmer> logger) : BackgroundService
 {
     private long trims;
 
@@ -35,20 +35,30 @@ internal sealed partial class IdleMemoryTrimmer(IOptions<JourneyOptions> options
         {
             if (quiet.ShouldTrim(clock.Elapsed, GC.GetTotalAllocatedBytes()))
             {
-                Trim();
+                await TrimAsync(memory.IdleAfter);
             }
         }
     }
 
-    private void Trim()
+    private async Task TrimAsync(TimeSpan idleAfter)
     {
         var before = Environment.WorkingSet;
+        try
+        {
+            // Grains of this silo idle as long as it has been quiet go now rather than at their age limit: a
+            // journey's state comes back from its stream in one read. The projection is exempt (always active).
+            await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection([silo.SiloAddress], idleAfter);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCollectionFailed(ex);
+        }
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         ReleaseNativeHeap();
         Interlocked.Increment(ref trims);
-        LogTrimmed(before / 1_048_576, Environment.WorkingSet / 1_048_576);
+        LogTrimmed(before / 1_048_576, Environment.WorkingSet / 1_048_576, GC.GetGCMemoryInfo().TotalCommittedBytes / 1_048_576);
     }
 
     private static void ReleaseNativeHeap()
@@ -70,8 +80,11 @@ internal sealed partial class IdleMemoryTrimmer(IOptions<JourneyOptions> options
     [LibraryImport("libc", EntryPoint = "malloc_trim")]
     private static partial int MallocTrim(nuint pad);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Quiet: memory given back, working set {BeforeMiB} MiB -> {AfterMiB} MiB")]
-    private partial void LogTrimmed(long beforeMiB, long afterMiB);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Idle grains could not be collected before trimming memory")]
+    private partial void LogCollectionFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Quiet: memory given back, working set {BeforeMiB} MiB -> {AfterMiB} MiB (managed heap {ManagedMiB} MiB)")]
+    private partial void LogTrimmed(long beforeMiB, long afterMiB, long managedMiB);
 }
 
 /// <summary>

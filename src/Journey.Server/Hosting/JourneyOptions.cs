@@ -75,6 +75,14 @@ public sealed class OrleansOptions
     public string ClusterId { get; set; } = "journey";
 
     public string ServiceId { get; set; } = "journey";
+
+    /// <summary>
+    /// Grain addresses each silo remembers (Orleans' default is a million). Journeys are written in bursts,
+    /// so a cache of the recent ones saves the directory lookups that matter; a cache as large as the number
+    /// of journeys ever seen held about 250 bytes per journey long after the journeys went idle.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int DirectoryCacheSize { get; set; } = 20_000;
 }
 
 public sealed class ProjectionOptions

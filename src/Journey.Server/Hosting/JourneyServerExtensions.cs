@@ -133,6 +133,7 @@ public static class JourneyServerExtensions
                 // Idle journeys are collected within seconds of their age limit (JourneyGrain's is short).
                 collection.CollectionQuantum = TimeSpan.FromSeconds(15);
             });
+            silo.Configure<GrainDirectoryOptions>(directory => directory.CacheSize = options.Orleans.DirectoryCacheSize);
             silo.Services.AddJourneySerialization();
         });
         builder.Services.AddHostedService<ProjectionKeeper>();
