@@ -60,7 +60,7 @@ public sealed class IdleMemoryTrimmerTests
     }
 
     [Fact]
-    public async Task a_quiet_server_gives_memory_back_and_keeps_serving()
+    public async Task a_quiet_server_deactivates_its_idle_journeys_gives_memory_back_and_keeps_serving()
     {
         // Tests beside this one allocate in the same process, so quiet is set high enough to always hold.
         await using var server = await RunningServer.StartAsync(settings:
@@ -69,11 +69,26 @@ public sealed class IdleMemoryTrimmerTests
             $"--Journey:Memory:QuietBytesPerSecond={long.MaxValue}",
         ]);
         var trimmer = server.Services.GetRequiredService<IdleMemoryTrimmer>();
+        var management = server.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        var journey = Events.HandComputedJourney(Events.NewPerson());
+        var first = await server.AppendAsAgenciesAsync(journey.Take(3));
+        Assert.All(first, r => Assert.NotNull(r.Accepted));
+        Assert.True(await JourneyActivationsAsync(management) > 0);
 
-        await Wait.UntilAsync(() => Task.FromResult(trimmer.Trims), trims => trims > 0, "a trim");
-        var report = await server.LeadTimes.GetLeadTimesAsync(new Contracts.V1.GetLeadTimesRequest());
-        Assert.NotNull(report);
+        var trimsBefore = trimmer.Trims;
+        await Wait.UntilAsync(() => Task.FromResult(trimmer.Trims), trims => trims > trimsBefore, "a trim");
+        await Wait.UntilAsync(() => JourneyActivationsAsync(management), count => count == 0, "the idle journey to be deactivated");
+
+        // The journey's state comes back from its stream: the next event follows the three stored.
+        var next = Assert.Single(await server.AppendAsAgenciesAsync([journey[3]]));
+        Assert.Equal(3UL, next.Accepted.StreamRevision);
+        Assert.NotNull(await server.LeadTimes.GetLeadTimesAsync(new Contracts.V1.GetLeadTimesRequest()));
     }
+
+    private static async Task<int> JourneyActivationsAsync(IManagementGrain management) =>
+        (await management.GetSimpleGrainStatistics())
+            .Where(s => s.GrainType.Contains(nameof(Journeys.JourneyGrain), StringComparison.Ordinal))
+            .Sum(s => s.ActivationCount);
 
     [Fact]
     public async Task a_server_told_not_to_trim_keeps_its_memory()
