@@ -1,3 +1,4 @@
+using System.Text;
 using Journey.Cli.Simulation;
 using Journey.Domain.Catalog;
 using Journey.Domain.Events;
@@ -141,6 +142,38 @@ public sealed class ProjectionReplayTests : IAsyncLifetime
         Assert.Equal(reported.OrderBy(r => r.Position), reported);
         Assert.All(reported, r => Assert.Equal(PlainLoop(log, 0, r.Position).Events, r.Events));
         Assert.True(reported[^1].Events <= events);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task escaped_values_fold_as_a_plain_loop_folds_them_and_an_undecodable_event_stops_the_fold_where_it_stands(bool scan)
+    {
+        var sample = (await LogAsync()).Last(e => e.Type == JourneyEventJson.EventType && e.Stream.StartsWith("journey-", StringComparison.Ordinal));
+        // The decoder hands back escaped values as bytes of its own rather than slices of the stored event.
+        var escaped = Encoding.UTF8.GetBytes(EscapeFirstLetter(EscapeFirstLetter(EscapeFirstLetter(Encoding.UTF8.GetString(sample.Data.Span), "journeyType"), "activity"), "subject"));
+        var (original, copy) = (JourneyEventJson.Deserialize(sample.Data.Span), JourneyEventJson.Deserialize(escaped));
+        Assert.Equal((original.JourneyType, original.Activity, original.Subject), (copy.JourneyType, copy.Activity, copy.Subject));
+        Assert.Contains("\\u", Encoding.UTF8.GetString(escaped), StringComparison.Ordinal);
+        await Store.AppendAsync(sample.Stream, ExpectedRevision.Any, [new EventData(Guid.NewGuid(), JourneyEventJson.EventType, escaped, "{}"u8.ToArray())]);
+        var bad = await Store.AppendAsync(sample.Stream, ExpectedRevision.Any, [new EventData(Guid.NewGuid(), JourneyEventJson.EventType, """{"eventId":"""u8.ToArray(), "{}"u8.ToArray())]);
+        await Store.AppendAsync(sample.Stream, ExpectedRevision.Any, [new EventData(Guid.NewGuid(), JourneyEventJson.EventType, sample.Data.ToArray(), "{}"u8.ToArray())]);
+        var log = await LogAsync();
+        var projection = new LeadTimeProjection(Catalog);
+
+        await Assert.ThrowsAnyAsync<System.Text.Json.JsonException>(() =>
+            ProjectionReplay.FoldAsync(Source(scan), projection, null, log[^1].Position, (_, _) => Task.CompletedTask, long.MaxValue, chunkEvents: 37, CancellationToken.None));
+
+        // Everything before the undecodable event is folded, the escaped copy included; nothing after it.
+        AssertSame(PlainLoop(log, after: 0, until: bad.Positions[0] - 1).Projection, projection);
+    }
+
+    private static string EscapeFirstLetter(string json, string field)
+    {
+        var marker = $"\"{field}\":\"";
+        var at = json.IndexOf(marker, StringComparison.Ordinal) + marker.Length;
+        Assert.True(at >= marker.Length, $"no {field} in {json}");
+        return string.Concat(json.AsSpan(0, at), $"\\u{(int)json[at]:x4}", json.AsSpan(at + 1));
     }
 
     [Fact]
