@@ -118,27 +118,13 @@ internal sealed class QuietSpell(TimeSpan idleAfter, long quietBytesPerSecond)
 }
 
 /// <summary>
-/// The native allocator (glibc's malloc on Linux), which SQLite's caches and connections use. It keeps
-/// freed memory in per-thread arenas: after a burst on many threads, tens of megabytes sat free in them.
-/// Elsewhere (musl, other systems) these do nothing.
+/// The native allocator (glibc's malloc on Linux), which SQLite's caches and connections use: it keeps
+/// freed memory in its arenas until asked to give it back. Elsewhere (musl, other systems) this does nothing.
 /// </summary>
 internal static partial class NativeHeap
 {
-    private const int ArenaMaxOption = -8; // M_ARENA_MAX
-
-    /// <summary>Lets threads created from now on share at most <paramref name="arenas"/> arenas; 0 keeps the allocator's default.</summary>
-    public static void LimitArenas(int arenas)
-    {
-        if (arenas > 0)
-        {
-            Call(() => MallocOption(ArenaMaxOption, arenas));
-        }
-    }
-
     /// <summary>Returns the allocator's free memory to the system.</summary>
-    public static void Trim() => Call(() => MallocTrim(0));
-
-    private static void Call(Func<int> glibc)
+    public static void Trim()
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -146,7 +132,7 @@ internal static partial class NativeHeap
         }
         try
         {
-            glibc();
+            MallocTrim(0);
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -156,7 +142,4 @@ internal static partial class NativeHeap
 
     [LibraryImport("libc", EntryPoint = "malloc_trim")]
     private static partial int MallocTrim(nuint pad);
-
-    [LibraryImport("libc", EntryPoint = "mallopt")]
-    private static partial int MallocOption(int option, int value);
 }

@@ -133,11 +133,4 @@ public sealed class MemoryOptions
     /// </summary>
     [Range(0, long.MaxValue)]
     public long QuietBytesPerSecond { get; set; } = 16 * 1024 * 1024;
-
-    /// <summary>
-    /// Arenas glibc's allocator may keep for the server's threads (its default is eight per core); memory
-    /// freed in one arena serves no other. 0 keeps the default. Linux with glibc only.
-    /// </summary>
-    [Range(0, 1024)]
-    public int NativeArenas { get; set; } = 2;
 }

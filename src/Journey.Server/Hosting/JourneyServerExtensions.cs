@@ -31,8 +31,6 @@ public static class JourneyServerExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         var options = builder.Configuration.GetSection(JourneyOptions.SectionName).Get<JourneyOptions>() ?? new JourneyOptions();
-        // Before Kestrel's, Orleans' and the store's threads start, so they share these arenas.
-        NativeHeap.LimitArenas(options.Memory.NativeArenas);
 
         builder.AddJourneyEndpoints(options);
         builder.AddJourneyDomain(options);
