@@ -9,9 +9,9 @@ namespace Journey.Server.Hosting;
 /// Gives memory back once the server has gone quiet. A burst (an agency's backfill, a rebuild) leaves the
 /// garbage collector with as much memory committed as the peak needed, and the native allocator with what
 /// SQLite's caches have freed; a quiet server needs neither. After <see cref="MemoryOptions.IdleAfter"/>
-/// without allocation to speak of, grains idle that long are deactivated, then one compacting, aggressive
-/// collection returns the collector's spare memory and, on Linux with glibc, <c>malloc_trim</c> the allocator's. While the server stays quiet it
-/// trims again at doubling intervals (idle journey grains are collected meanwhile), and not again once
+/// without allocation to speak of, this silo's grains idle that long are deactivated, then one compacting,
+/// aggressive collection returns the collector's spare memory and, on Linux with glibc, <c>malloc_trim</c>
+/// the allocator's. While the server stays quiet it trims again at doubling intervals, and not again once
 /// work resumes until the next quiet spell.
 /// </summary>
 internal sealed partial class IdleMemoryTrimmer(IOptions<JourneyOptions> options, IGrainFactory grains, ILocalSiloDetails silo, ILogger<IdleMemoryTrimmer> logger) : BackgroundService
