@@ -249,6 +249,20 @@ public sealed class LeadTimeProjection
         return new LeadTimeReport(Checkpoint, result.AsReadOnly());
     }
 
+    /// <summary>
+    /// Drops the month cubes that filtered reports are made from (the largest part of the projection's memory
+    /// once it has reported: duration distributions per month, service and initiator). The next filtered
+    /// report builds them again from the timelines, as a new event would have made it do; the unfiltered
+    /// figures stay.
+    /// </summary>
+    public void ReleaseCaches()
+    {
+        foreach (var type in journeyTypes)
+        {
+            type.Cubes = null;
+        }
+    }
+
     /// <summary>A compact, versioned snapshot of the whole state, with <see cref="Checkpoint"/> and the counters.</summary>
     public byte[] ToSnapshot() => LeadTimeSnapshot.Write(this, journeyTypes);
 

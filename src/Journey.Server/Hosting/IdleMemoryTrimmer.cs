@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime;
 using System.Runtime.InteropServices;
+using Journey.Server.Projections;
 using Microsoft.Extensions.Options;
 
 namespace Journey.Server.Hosting;
@@ -9,10 +10,11 @@ namespace Journey.Server.Hosting;
 /// Gives memory back once the server has gone quiet. A burst (an agency's backfill, a rebuild) leaves the
 /// garbage collector with as much memory committed as the peak needed, and the native allocator with what
 /// SQLite's caches have freed; a quiet server needs neither. After <see cref="MemoryOptions.IdleAfter"/>
-/// without allocation to speak of, this silo's grains idle that long are deactivated, then one compacting,
-/// aggressive collection returns the collector's spare memory and, on Linux with glibc, <c>malloc_trim</c>
-/// the allocator's. While the server stays quiet it trims again at doubling intervals, and not again once
-/// work resumes until the next quiet spell.
+/// without allocation to speak of, this silo's grains idle that long are deactivated and the lead-time
+/// projection drops the cubes filtered queries are made from; then one compacting, aggressive collection
+/// returns the collector's spare memory and, on Linux with glibc, <c>malloc_trim</c> the allocator's. While
+/// the server stays quiet it trims again at doubling intervals, and not again once work resumes until the
+/// next quiet spell.
 /// </summary>
 internal sealed partial class IdleMemoryTrimmer(IOptions<JourneyOptions> options, IGrainFactory grains, ILocalSiloDetails silo, ILogger<IdleMemoryTrimmer> logger) : BackgroundService
 {
@@ -48,6 +50,8 @@ internal sealed partial class IdleMemoryTrimmer(IOptions<JourneyOptions> options
             // Grains of this silo idle as long as it has been quiet go now rather than at their age limit: a
             // journey's state comes back from its stream in one read. The projection is exempt (always active).
             await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection([silo.SiloAddress], idleAfter);
+            // The month cubes filtered queries are made from: rebuilt by the next such query.
+            await grains.GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key).ReleaseCachesAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -64,7 +68,7 @@ internal sealed partial class IdleMemoryTrimmer(IOptions<JourneyOptions> options
         LogTrimmed(before / 1_048_576, Environment.WorkingSet / 1_048_576, GC.GetGCMemoryInfo().TotalCommittedBytes / 1_048_576, (long)pause.Elapsed.TotalMilliseconds);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Idle grains could not be collected before trimming memory")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Idle grains could not be collected, or the projection's caches released, before trimming memory")]
     private partial void LogCollectionFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Quiet: memory given back, working set {BeforeMiB} MiB -> {AfterMiB} MiB (managed heap {ManagedMiB} MiB; collection took {Milliseconds} ms)")]

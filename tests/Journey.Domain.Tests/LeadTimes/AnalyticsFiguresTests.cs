@@ -150,6 +150,24 @@ public sealed class AnalyticsFiguresTests
     }
 
     [Fact]
+    public void released_caches_are_built_again_and_every_report_stays_the_same()
+    {
+        var journeys = LeadTimeTestData.RandomJourneys(seed: 22, count: 200);
+        var projection = LeadTimeTestData.Fold(LeadTimeTestData.Interleave(journeys, seed: 5));
+        var spring = new LeadTimeFilter(LeadTimeTestData.FaBarn, "2026-03", "2026-06");
+        var byAgency = new LeadTimeFilter(Agency: "nav");
+        var before = (All: projection.Report(), Spring: projection.Report(spring), Agency: projection.Report(byAgency));
+
+        projection.ReleaseCaches();
+        var after = (All: projection.Report(), Spring: projection.Report(spring), Agency: projection.Report(byAgency));
+
+        Assert.Same(before.All.JourneyTypes[0], after.All.JourneyTypes[0]);
+        Assert.Empty(before.Spring.DifferencesFrom(after.Spring));
+        Assert.Empty(before.Agency.DifferencesFrom(after.Agency));
+        Assert.Contains(before.Spring.JourneyTypes, t => t.JourneysSeen > 0);
+    }
+
+    [Fact]
     public void an_agency_filter_keeps_what_concerns_that_agency()
     {
         var projection = Fold([.. JourneyA(), .. JourneyB(), .. JourneyWithoutBirth()]);

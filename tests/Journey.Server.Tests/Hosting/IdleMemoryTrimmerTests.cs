@@ -63,11 +63,14 @@ public sealed class IdleMemoryTrimmerTests
     public async Task a_quiet_server_deactivates_its_idle_journeys_gives_memory_back_and_keeps_serving()
     {
         // Tests beside this one allocate in the same process, so quiet is set high enough to always hold.
-        await using var server = await RunningServer.StartAsync(settings:
-        [
-            "--Journey:Memory:IdleAfter=00:00:01",
-            $"--Journey:Memory:QuietBytesPerSecond={long.MaxValue}",
-        ]);
+        var logs = new CapturedLogs();
+        await using var server = await RunningServer.StartAsync(
+            settings:
+            [
+                "--Journey:Memory:IdleAfter=00:00:01",
+                $"--Journey:Memory:QuietBytesPerSecond={long.MaxValue}",
+            ],
+            logs: logs);
         var trimmer = server.Services.GetRequiredService<IdleMemoryTrimmer>();
         var management = server.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
         var journey = Events.HandComputedJourney(Events.NewPerson());
@@ -83,6 +86,9 @@ public sealed class IdleMemoryTrimmerTests
         var next = Assert.Single(await server.AppendAsAgenciesAsync([journey[3]]));
         Assert.Equal(3UL, next.Accepted.StreamRevision);
         Assert.NotNull(await server.LeadTimes.GetLeadTimesAsync(new Contracts.V1.GetLeadTimesRequest()));
+        Assert.Contains(logs.Entries, e => e.Contains("Quiet: memory given back", StringComparison.Ordinal));
+        // Grains collected and the projection's caches released without a failure.
+        Assert.DoesNotContain(logs.Entries, e => e.StartsWith("Warning", StringComparison.Ordinal) && e.Contains(nameof(IdleMemoryTrimmer), StringComparison.Ordinal));
     }
 
     private static async Task<int> JourneyActivationsAsync(IManagementGrain management) =>
