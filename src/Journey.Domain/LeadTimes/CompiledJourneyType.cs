@@ -66,9 +66,9 @@ internal sealed class CompiledJourneyType
             Add(service.DecisionActivity, new ActivityRole(RoleKind.Decision, s));
             Add(service.DeliveryActivity, new ActivityRole(RoleKind.Delivery, s));
         }
-        if (codes.Count > short.MaxValue)
+        if (codes.Count > TimelineEntry.MaxActivities)
         {
-            throw new ArgumentException($"Journey type {definition.Id} has more than {short.MaxValue} activities.", nameof(definition));
+            throw new ArgumentException($"Journey type {definition.Id} has more than {TimelineEntry.MaxActivities} activities.", nameof(definition));
         }
 
         ActivityCodes = [.. codes];
@@ -111,7 +111,7 @@ internal sealed class CompiledJourneyType
         }
         DependencySlots = slots.Count;
         ActivityIndexByChars = ActivityIndex.GetAlternateLookup<ReadOnlySpan<char>>();
-        JourneysByChars = Journeys.GetAlternateLookup<ReadOnlySpan<char>>();
+        JourneysByUtf8 = Journeys.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
     public JourneyTypeDefinition Definition { get; }
@@ -154,11 +154,11 @@ internal sealed class CompiledJourneyType
     /// <summary>Service index → the dependency slots of the activities it depends on.</summary>
     public short[][] DependsOn { get; }
 
-    /// <summary>Every journey of this type seen, by subject (the string instance of the first event).</summary>
-    public Dictionary<string, JourneyTimeline> Journeys { get; } = new(StringComparer.Ordinal);
+    /// <summary>Every journey of this type seen, by the UTF-8 bytes of its subject.</summary>
+    public Dictionary<byte[], JourneyTimeline> Journeys { get; } = new(SubjectKeyComparer.Instance);
 
-    /// <summary><see cref="Journeys"/> by the subject's characters: the subject's string is made only for a new journey.</summary>
-    public Dictionary<string, JourneyTimeline>.AlternateLookup<ReadOnlySpan<char>> JourneysByChars { get; }
+    /// <summary><see cref="Journeys"/> by the subject's bytes: a key is made only for a new journey.</summary>
+    public Dictionary<byte[], JourneyTimeline>.AlternateLookup<ReadOnlySpan<byte>> JourneysByUtf8 { get; }
 
     /// <summary>The journeys folded into one cube per month, until an event of this type is applied.</summary>
     public JourneyTypeCubes? Cubes { get; set; }

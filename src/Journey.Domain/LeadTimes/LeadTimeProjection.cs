@@ -72,7 +72,7 @@ namespace Journey.Domain.LeadTimes;
 /// journey type of the catalog and every service of each type, ordered by id.</para>
 /// <para><b>Ignored events.</b> Events of a journey type the catalog does not know, or of an activity the
 /// journey type does not know, are counted in <see cref="EventsIgnored"/> and otherwise ignored.</para>
-/// <para>Memory: 16 bytes per event kept (<see cref="TimelineEntry"/>) plus the subject; the figures are
+/// <para>Memory: 12 bytes per event kept (<see cref="TimelineEntry"/>) plus the subject's UTF-8; the figures are
 /// derived when a report is made. Not thread-safe: one writer, and <see cref="Report()"/> (which refreshes
 /// cached figures) must not run concurrently with anything else on the same instance.</para>
 /// </remarks>
@@ -147,13 +147,8 @@ public sealed class LeadTimeProjection
             EventsIgnored++;
             return;
         }
-        ref var timeline = ref CollectionsMarshal.GetValueRefOrAddDefault(type.Journeys, e.Subject, out var exists);
-        if (!exists)
-        {
-            timeline = new JourneyTimeline();
-            Journeys++;
-        }
-        Insert(type, timeline!, activity, e.OccurredAt, e.Initiator);
+        Span<byte> buffer = stackalloc byte[MaxStackBytes];
+        Insert(type, Utf8(e.Subject, buffer), activity, e.OccurredAt, e.Initiator);
     }
 
     /// <summary>
@@ -171,8 +166,8 @@ public sealed class LeadTimeProjection
         }
         Checkpoint = position;
         EventsApplied++;
-        // Catalog codes and subjects are short; a longer value is decoded into a string instead.
-        Span<char> buffer = stackalloc char[MaxStackChars];
+        // Catalog codes are short; a longer value is decoded into a string instead.
+        Span<char> buffer = stackalloc char[MaxStackBytes];
         var type = lastType;
         if (type is null || !e.JourneyType.SequenceEqual(type.Utf8Id))
         {
@@ -188,23 +183,25 @@ public sealed class LeadTimeProjection
             EventsIgnored++;
             return;
         }
-        ref var timeline = ref CollectionsMarshal.GetValueRefOrAddDefault(type.JourneysByChars, Chars(e.Subject, buffer), out var exists);
-        if (!exists)
-        {
-            timeline = new JourneyTimeline();
-            Journeys++;
-        }
-        Insert(type, timeline!, activity, e.OccurredAt, e.Initiator);
+        Insert(type, e.Subject, activity, e.OccurredAt, e.Initiator);
     }
 
-    private const int MaxStackChars = 256;
+    private const int MaxStackBytes = 256;
 
     // UTF-8 never takes fewer bytes than UTF-16 chars, so a value that fits the buffer in bytes fits in chars.
     private static ReadOnlySpan<char> Chars(ReadOnlySpan<byte> utf8, Span<char> buffer) =>
         utf8.Length <= buffer.Length ? buffer[..Encoding.UTF8.GetChars(utf8, buffer)] : Encoding.UTF8.GetString(utf8);
 
-    private static void Insert(CompiledJourneyType type, JourneyTimeline timeline, short activity, DateTimeOffset at, Initiator initiator)
+    private static ReadOnlySpan<byte> Utf8(string value, Span<byte> buffer) =>
+        Encoding.UTF8.TryGetBytes(value, buffer, out var written) ? buffer[..written] : Encoding.UTF8.GetBytes(value);
+
+    private void Insert(CompiledJourneyType type, ReadOnlySpan<byte> subject, short activity, DateTimeOffset at, Initiator initiator)
     {
+        ref var timeline = ref CollectionsMarshal.GetValueRefOrAddDefault(type.JourneysByUtf8, subject, out var exists);
+        if (!exists)
+        {
+            Journeys++;
+        }
         // Every known activity is kept: the directly-follows map and hand-overs need them all.
         timeline.Insert(new TimelineEntry(at.UtcTicks, (short)at.TotalOffsetMinutes, activity, (byte)initiator));
         type.Cubes = null;

@@ -52,7 +52,7 @@ internal static class LeadTimeSnapshot
             w.VarUInt((ulong)type.Journeys.Count);
             foreach (var (subject, journey) in type.Journeys)
             {
-                w.String(subject);
+                w.Utf8(subject);
                 var entries = journey.Entries;
                 w.VarUInt((ulong)entries.Length);
                 long previous = 0;
@@ -111,7 +111,7 @@ internal static class LeadTimeSnapshot
             var journeyCount = r.Count(int.MaxValue);
             for (var j = 0; j < journeyCount; j++)
             {
-                var subject = r.String();
+                var subject = r.Utf8();
                 var entryCount = r.Count(r.Remaining / 4);
                 var entries = new TimelineEntry[entryCount];
                 var kept = 0;
@@ -139,11 +139,9 @@ internal static class LeadTimeSnapshot
                 {
                     Array.Resize(ref entries, kept);
                 }
-                var timeline = new JourneyTimeline();
-                timeline.Load(entries);
-                if (!type.Journeys.TryAdd(subject, timeline))
+                if (!type.Journeys.TryAdd(subject, new JourneyTimeline(entries)))
                 {
-                    throw new InvalidDataException($"Corrupt lead-time snapshot: journey {typeId}/{subject} appears twice.");
+                    throw new InvalidDataException($"Corrupt lead-time snapshot: journey {typeId}/{Encoding.UTF8.GetString(subject)} appears twice.");
                 }
                 journeys++;
             }
@@ -187,6 +185,13 @@ internal static class LeadTimeSnapshot
             VarUInt((ulong)length);
             var written = Encoding.UTF8.GetBytes(value, buffer.GetSpan(length));
             buffer.Advance(written);
+        }
+
+        /// <summary>Text already in UTF-8, laid out as <see cref="String(string)"/> lays out a string.</summary>
+        public void Utf8(ReadOnlySpan<byte> value)
+        {
+            VarUInt((ulong)value.Length);
+            buffer.Write(value);
         }
 
         public byte[] ToArray() => buffer.WrittenSpan.ToArray();
@@ -248,6 +253,8 @@ internal static class LeadTimeSnapshot
             var length = Count(Remaining);
             return Encoding.UTF8.GetString(Bytes(length));
         }
+
+        public byte[] Utf8() => Bytes(Count(Remaining)).ToArray();
 
         private static InvalidDataException Truncated() => new("Corrupt lead-time snapshot: truncated.");
     }
