@@ -175,7 +175,12 @@ public static class JourneyEventJson
     /// </summary>
     // Runs per event of a rebuild, from cold: optimised at once rather than after tiering up.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static JourneyEventFields DecodeFields(ReadOnlySpan<byte> data)
+    public static JourneyEventFields DecodeFields(ReadOnlySpan<byte> data) =>
+        WrittenLayout.TryDecode(data, out var fields) ? fields : DecodeAnyFields(data);
+
+    // Any JSON: the general reader, for what WrittenLayout does not take.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static JourneyEventFields DecodeAnyFields(ReadOnlySpan<byte> data)
     {
         var reader = new Utf8JsonReader(data);
         ReadOnlySpan<byte> journeyType = default, activity = default, subject = default;

@@ -100,6 +100,23 @@ public sealed class JourneyEventFieldsTests
     }
 
     [Fact]
+    public void a_subject_folded_once_as_an_event_and_once_as_fields_is_one_journey()
+    {
+        // Not ASCII: the projection keys subjects by their UTF-8 bytes, whichever way they come.
+        const string Subject = "søren-æ-ø-å";
+        var birth = LeadTimeTestData.Event(Subject, LeadTimeTestData.Birth, "2026-01-01T10:00:00+01:00");
+        var application = LeadTimeTestData.Event(Subject, LeadTimeTestData.FpSoknad, "2026-01-02T10:00:00+01:00");
+        var mixed = new LeadTimeProjection(LeadTimeTestData.TestCatalog);
+
+        mixed.Apply(1, birth);
+        mixed.Apply(2, JourneyEventJson.DecodeFields(JourneyEventJson.Serialize(application)));
+
+        Assert.Equal(1, mixed.Journeys);
+        Assert.Empty(LeadTimeTestData.Fold([birth, application]).Report().DifferencesFrom(mixed.Report()));
+        Assert.Equal(LeadTimeTestData.Fold([birth, application]).ToSnapshot(), mixed.ToSnapshot());
+    }
+
+    [Fact]
     public void values_longer_than_the_fold_keeps_on_its_stack_are_folded_all_the_same()
     {
         var subject = new string('s', 1_000);
@@ -176,6 +193,111 @@ public sealed class JourneyEventFieldsTests
     {
         Assert.False(JourneyEventJson.TryParseStoredInstant(Encoding.UTF8.GetBytes(value), out _));
     }
+
+    [Fact]
+    public void events_as_the_writer_writes_them_are_read_from_their_layout_with_the_fields_of_the_general_reader()
+    {
+        var random = new Random(17);
+        var fromLayout = 0;
+        for (var i = 0; i < 5_000; i++)
+        {
+            var e = RandomEvent(random);
+            var data = JourneyEventJson.Serialize(e);
+
+            var taken = WrittenLayout.TryDecode(data, out var fields);
+
+            // The writer escapes anything beyond printable ASCII, which the layout leaves to the general reader.
+            Assert.Equal(IsPlain(e), taken);
+            if (taken)
+            {
+                fromLayout++;
+                AssertSame(JourneyEventJson.DecodeAnyFields(data), fields);
+            }
+            AssertSame(e, JourneyEventJson.DecodeFields(data));
+        }
+        Assert.True(fromLayout > 4_000, $"{fromLayout} of 5,000 events read from their layout");
+    }
+
+    [Fact]
+    public void a_written_event_cut_short_or_with_any_byte_changed_decodes_exactly_as_the_general_reader_decodes_it()
+    {
+        var random = new Random(23);
+        var written = JourneyEventJson.Serialize(RandomEvent(random) with
+        {
+            Related = [new RelatedPerson("mor", "k1_mother"), new RelatedPerson("far", "k1_father")],
+            CaseRef = "nav-17",
+            Attributes = new Dictionary<string, string> { ["kanal"] = "digital", ["sak"] = "1" },
+            Initiator = Initiator.Automatic,
+        });
+        var variants = new List<byte[]>();
+        for (var length = 0; length < written.Length; length++)
+        {
+            variants.Add(written[..length]);
+        }
+        foreach (var replacement in "\\\"{}[],: x0+\u00e9"u8.ToArray())
+        {
+            for (var at = 0; at < written.Length; at++)
+            {
+                var changed = (byte[])written.Clone();
+                changed[at] = replacement;
+                variants.Add(changed);
+            }
+        }
+
+        foreach (var data in variants)
+        {
+            var expected = Outcome(() => JourneyEventJson.DecodeAnyFields(data));
+
+            Assert.Equal(expected, Outcome(() => JourneyEventJson.DecodeFields(data)));
+            if (WrittenLayout.TryDecode(data, out var fields))
+            {
+                Assert.Equal(expected, Describe(fields));
+            }
+        }
+    }
+
+    private static JourneyEvent RandomEvent(Random random)
+    {
+        string[] activities = [LeadTimeTestData.Birth, LeadTimeTestData.FpSoknad, LeadTimeTestData.BtVedtak, LeadTimeTestData.KsUtbetaling];
+        var activity = activities[random.Next(activities.Length)];
+        var offset = TimeSpan.FromMinutes(random.Next(-12 * 4, 14 * 4 + 1) * 15);
+        var instant = new DateTimeOffset(2020, 1, 1, 0, 0, 0, offset).AddTicks(random.NextInt64(0, TimeSpan.TicksPerDay * 3_000));
+        // Most subjects are pseudonyms; a few have characters the writer escapes.
+        var subject = random.Next(10) == 0 ? $"søren-{random.Next()}" : $"k1_{Convert.ToHexString(BitConverter.GetBytes(random.NextInt64()))}";
+        return new JourneyEvent(
+            Guid.NewGuid(),
+            LeadTimeTestData.FaBarn,
+            activity[..activity.IndexOf('.', StringComparison.Ordinal)],
+            activity,
+            subject,
+            random.Next(3) == 0 ? [new RelatedPerson("barn", $"k1_{random.Next()}")] : [],
+            instant,
+            (Initiator)random.Next(3),
+            random.Next(2) == 0 ? Lifecycle.Start : Lifecycle.Complete,
+            random.Next(4) == 0 ? $"sak-{random.Next()}" : null,
+            random.Next(4) == 0 ? new Dictionary<string, string> { ["kanal"] = random.Next(2) == 0 ? "digital" : "papir" } : new Dictionary<string, string>());
+    }
+
+    private static bool IsPlain(JourneyEvent e) =>
+        !e.Subject.Any(c => c > 0x7E) && !e.Related.Any(r => r.Person.Any(c => c > 0x7E));
+
+    private static string Outcome(Func<JourneyEventFields> decode)
+    {
+        try
+        {
+            return Describe(decode());
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+        {
+            return "fails";
+        }
+    }
+
+    private static string Describe(JourneyEventFields f) =>
+        string.Join('|', Encoding.UTF8.GetString(f.JourneyType), Encoding.UTF8.GetString(f.Activity), Encoding.UTF8.GetString(f.Subject), f.OccurredAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), f.Initiator);
+
+    private static void AssertSame(JourneyEventFields expected, JourneyEventFields actual) =>
+        Assert.Equal(Describe(expected), Describe(actual));
 
     private static void AssertSame(JourneyEvent whole, JourneyEventFields fields)
     {
