@@ -10,18 +10,31 @@ namespace Journey.Storage;
 public interface IEventLogScan
 {
     /// <summary>
+    /// Opens a scan of the global log: a reader of its own for one pass over a range, to be disposed when the
+    /// pass is done. The store may give it resources it would not keep for ordinary reads (a SQLite file
+    /// mapped into memory), and gives them back on dispose.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    IEventLogScanner OpenScanner();
+}
+
+/// <summary>One pass over the global log, a page at a time (<see cref="IEventLogScan.OpenScanner"/>). Used by one caller at a time.</summary>
+public interface IEventLogScanner : IDisposable
+{
+    /// <summary>
     /// Looks at up to <paramref name="maxScanned"/> events of the global log with positions after
     /// <paramref name="after"/> (null: from the start) up to and including <paramref name="until"/>, in
     /// position order, and hands those whose stream <paramref name="filter"/> matches (all when null) to
     /// <paramref name="visitor"/>. A page is counted in events looked at, not in events that match, so a filter
     /// that skips a long run still returns. Synchronous: the caller's thread does the reading, so call it off
-    /// any thread that must stay responsive.
+    /// any thread that must stay responsive. Each page sees the log as committed when the page began.
     /// </summary>
     /// <returns>How many events were looked at and the position of the last; fewer than <paramref name="maxScanned"/> means the range is read.</returns>
+    /// <exception cref="ObjectDisposedException">The scanner or its store is disposed.</exception>
     LogScanPage ScanForwards(ulong? after, ulong until, int maxScanned, StreamFilter? filter, IEventVisitor visitor);
 }
 
-/// <summary>Receives the events of one <see cref="IEventLogScan.ScanForwards"/> call, in position order.</summary>
+/// <summary>Receives the events of one <see cref="IEventLogScanner.ScanForwards"/> call, in position order.</summary>
 public interface IEventVisitor
 {
     /// <summary>

@@ -6,6 +6,16 @@ namespace Journey.Storage.Tests;
 /// <summary>Helpers for event-store tests: unique names, events, and reading subscriptions.</summary>
 public static class StoreTestKit
 {
+    /// <summary>Waits for a state, not for a time: the guard (two minutes) only stops a hang.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (!condition())
+        {
+            await Task.Delay(5, guard.Token);
+        }
+    }
+
     /// <summary>A stream no other test writes: <c>{category}-{guid}</c>.</summary>
     public static string NewStream(string category) => $"{category}-{Guid.NewGuid():N}";
 

@@ -108,6 +108,7 @@ public static class ProjectionReplay
     {
         try
         {
+            using var scanner = scan.OpenScanner();
             var from = after;
             Chunk? chunk = null;
             while (true)
@@ -116,7 +117,7 @@ public static class ProjectionReplay
                 // A page the filter skipped entirely leaves its chunk empty, to be filled by the next page.
                 chunk ??= await empty.ReadAsync(cancellationToken);
                 chunk.Clear();
-                var page = scan.ScanForwards(from, until, chunkEvents, JourneyStreams, chunk);
+                var page = scanner.ScanForwards(from, until, chunkEvents, JourneyStreams, chunk);
                 if (chunk.Count > 0)
                 {
                     await filled.WriteAsync(chunk, cancellationToken);

@@ -16,8 +16,6 @@ internal sealed class ReadConnection : IDisposable
     private readonly SqliteCommand _allBackwards;
     private readonly SqliteCommand _streamForwards;
     private readonly SqliteCommand _streamBackwards;
-    // Prepared on first use: most connections only ever serve pages of RecordedEvents.
-    private ScanStatement? _scan;
 
     public ReadConnection(string path, SqliteEventStoreOptions options)
     {
@@ -47,14 +45,9 @@ internal sealed class ReadConnection : IDisposable
         return Read(command, filter: null);
     }
 
-    /// <summary>Up to <paramref name="limit"/> rows of the log after <paramref name="after"/> up to <paramref name="until"/>, each handed to <paramref name="visitor"/>.</summary>
-    public LogScanPage Scan(long after, long until, int limit, StreamFilter? filter, IEventVisitor visitor) =>
-        (_scan ??= new ScanStatement(_connection)).Scan(after, until, limit, filter, visitor);
-
     public void Dispose()
     {
         // Statements before their connection: SQLite closes a connection only once its statements are finalised.
-        _scan?.Dispose();
         _allForwards.Dispose();
         _allBackwards.Dispose();
         _streamForwards.Dispose();

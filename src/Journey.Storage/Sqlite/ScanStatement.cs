@@ -1,13 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace Journey.Storage.Sqlite;
 
 /// <summary>
-/// The bulk read behind <see cref="IEventLogScan"/> as a prepared SQLite statement stepped directly: only the
+/// The bulk read behind <see cref="SqliteLogScanner"/> as a prepared SQLite statement stepped directly: only the
 /// columns a fold needs, each handed over as a span of SQLite's own row buffer. Through the ADO.NET reader a
 /// row costs a string per text column and an array per blob; a rebuild reads millions of rows. Prepared,
 /// bound and reset through SQLitePCL.raw like the writer's INSERT; the per-row calls go through
@@ -27,7 +26,7 @@ internal sealed class ScanStatement : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
 
-    public ScanStatement(SqliteConnection connection)
+    public ScanStatement(sqlite3 db)
     {
         // The row calls below are bound to the library Microsoft.Data.Sqlite's bundle loads; another provider
         // would hand us statements of a library they do not know.
@@ -35,7 +34,7 @@ internal sealed class ScanStatement : IDisposable
         {
             throw new NotSupportedException($"The bulk scan reads through {RowNative.Library}; SQLitePCL uses {raw.GetNativeLibraryName()}.");
         }
-        _db = connection.Handle ?? throw new InvalidOperationException("The read connection is not open.");
+        _db = db;
         SqliteResult.Check(_db, raw.sqlite3_prepare_v2(
             _db,
             "SELECT position, stream, type, data FROM events WHERE position > ?1 AND position <= ?2 ORDER BY position LIMIT ?3",
@@ -121,7 +120,7 @@ internal sealed class ScanStatement : IDisposable
 /// The calls a scan makes for every row, bound straight to the SQLite library of Microsoft.Data.Sqlite's bundle.
 /// Through SQLitePCL.raw each call also goes through its provider's interface and takes and releases the
 /// statement's SafeHandle; at eight calls a row that was a quarter of a scan's time. The column accessors only
-/// read the current row (no I/O, no callbacks, the connection's mutex uncontended since one thread uses it), so
+/// read the current row (no I/O, no callbacks, and the scanner's connection has no mutex), so
 /// they also skip the GC transition; step does I/O and keeps it.
 /// </summary>
 internal static unsafe partial class RowNative

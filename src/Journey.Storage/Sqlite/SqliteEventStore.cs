@@ -175,19 +175,11 @@ public sealed class SqliteEventStore : IEventStore, IEventLogScan
     }
 
     /// <inheritdoc />
-    public LogScanPage ScanForwards(ulong? after, ulong until, int maxScanned, StreamFilter? filter, IEventVisitor visitor)
+    /// <remarks>The scanner reads on a connection of its own with the file mapped into memory (<see cref="SqliteLogScanner"/>).</remarks>
+    public IEventLogScanner OpenScanner()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxScanned, 1);
-        ArgumentNullException.ThrowIfNull(visitor);
-        var from = ToInt64(after ?? 0);
-        var to = ToInt64(until);
-        if (from >= to)
-        {
-            return new LogScanPage(0, null);
-        }
-        return TryRead(reader => reader.Scan(from, to, maxScanned, filter, visitor), out var page)
-            ? page
-            : throw new ObjectDisposedException(nameof(SqliteEventStore));
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        return new SqliteLogScanner(_path, _options, () => Volatile.Read(ref _disposed));
     }
 
     /// <inheritdoc />
@@ -324,5 +316,5 @@ public sealed class SqliteEventStore : IEventStore, IEventLogScan
         }
     }
 
-    private static long ToInt64(ulong value) => value > long.MaxValue ? long.MaxValue : (long)value;
+    internal static long ToInt64(ulong value) => value > long.MaxValue ? long.MaxValue : (long)value;
 }

@@ -448,16 +448,6 @@ public sealed class SqliteEventStoreTests : IDisposable
         return command.ExecuteScalar();
     }
 
-    /// <summary>Waits for a state of the writer, not for a time: the guard only stops a hang.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var guard = new CancellationTokenSource(HangGuard);
-        while (!condition())
-        {
-            await Task.Delay(5, guard.Token);
-        }
-    }
-
     private sealed class LockHolder(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()

@@ -5,7 +5,7 @@ using static Journey.Storage.Tests.StoreTestKit;
 namespace Journey.Storage.Tests.Sqlite;
 
 /// <summary>
-/// The bulk scan (<see cref="IEventLogScan"/>) of the embedded store against its own <c>ReadAllAsync</c>:
+/// The bulk scan (<see cref="IEventLogScan"/>, <see cref="SqliteLogScanner"/>) of the embedded store against its own <c>ReadAllAsync</c>:
 /// a rebuild may use either, so they must hand over the same events, in the same order, with the same bytes.
 /// </summary>
 public sealed class SqliteLogScanTests : IAsyncLifetime
@@ -80,8 +80,9 @@ public sealed class SqliteLogScanTests : IAsyncLifetime
     public void a_page_counts_the_events_it_looked_at_also_when_the_filter_skips_them()
     {
         var visitor = new Collector();
+        using var scanner = Store.OpenScanner();
 
-        var page = Store.ScanForwards(null, ulong.MaxValue, 50, StreamFilter.Prefix(NewPrefix()), visitor);
+        var page = scanner.ScanForwards(null, ulong.MaxValue, 50, StreamFilter.Prefix(NewPrefix()), visitor);
 
         Assert.Equal(50, page.Scanned);
         Assert.NotNull(page.LastScanned);
@@ -92,9 +93,10 @@ public sealed class SqliteLogScanTests : IAsyncLifetime
     public void an_empty_range_looks_at_nothing()
     {
         var visitor = new Collector();
+        using var scanner = Store.OpenScanner();
 
-        var beyond = Store.ScanForwards(ulong.MaxValue - 1, ulong.MaxValue, 10, null, visitor);
-        var reversed = Store.ScanForwards(10, 5, 10, null, visitor);
+        var beyond = scanner.ScanForwards(ulong.MaxValue - 1, ulong.MaxValue, 10, null, visitor);
+        var reversed = scanner.ScanForwards(10, 5, 10, null, visitor);
 
         Assert.Equal(new LogScanPage(0, null), beyond);
         Assert.Equal(new LogScanPage(0, null), reversed);
@@ -105,28 +107,77 @@ public sealed class SqliteLogScanTests : IAsyncLifetime
     public async Task a_visitor_that_fails_ends_the_scan_and_the_store_reads_on()
     {
         var failing = new Failing(after: 3);
+        using var scanner = Store.OpenScanner();
 
-        Assert.Throws<InvalidOperationException>(() => Store.ScanForwards(null, ulong.MaxValue, 100, null, failing));
+        Assert.Throws<InvalidOperationException>(() => scanner.ScanForwards(null, ulong.MaxValue, 100, null, failing));
 
         // The statement was reset: the next scan on the same connection starts afresh.
         var expected = await ReadAllAsync(after: null, until: ulong.MaxValue, filter: null);
-        Assert.Equal(expected, ScanAll(after: null, until: ulong.MaxValue, pageSize: 100, filter: null));
+        Assert.Equal(expected, ScanAll(after: null, until: ulong.MaxValue, pageSize: 100, filter: null, scanner));
     }
 
     [Fact]
-    public async Task a_disposed_store_refuses_to_scan()
+    public async Task each_page_sees_what_was_committed_before_it_began()
     {
-        await Store.DisposeAsync();
+        using var scanner = Store.OpenScanner();
+        var first = new Collector();
+        var page = scanner.ScanForwards(null, ulong.MaxValue, 1_000, null, first);
 
-        Assert.Throws<ObjectDisposedException>(() => Store.ScanForwards(null, ulong.MaxValue, 10, null, new Collector()));
+        var appended = await Store.AppendAsync($"{_prefix}-late", ExpectedRevision.NoStream, Events(2));
+
+        var next = new Collector();
+        scanner.ScanForwards(page.LastScanned, ulong.MaxValue, 1_000, null, next);
+        Assert.Equal(appended.Positions, next.Events.Select(e => e.Position));
     }
 
-    private List<Seen> ScanAll(ulong? after, ulong until, int pageSize, StreamFilter? filter)
+    [Fact]
+    public async Task a_disposed_store_refuses_to_scan_and_to_open_a_scanner()
     {
+        using var scanner = Store.OpenScanner();
+
+        await Store.DisposeAsync();
+
+        Assert.Throws<ObjectDisposedException>(() => scanner.ScanForwards(null, ulong.MaxValue, 10, null, new Collector()));
+        Assert.Throws<ObjectDisposedException>(() => Store.OpenScanner());
+    }
+
+    [Fact]
+    public void a_disposed_scanner_refuses_to_scan()
+    {
+        var scanner = Store.OpenScanner();
+        scanner.Dispose();
+        scanner.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => scanner.ScanForwards(null, ulong.MaxValue, 10, null, new Collector()));
+    }
+
+    [SkippableFact]
+    public async Task the_scanner_maps_the_log_into_memory_and_gives_the_mapping_back_when_disposed()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "reads the process's mappings from /proc");
+        var file = Store.Path;
+        // Pages still in the WAL are read from it; the mapping is of the database file.
+        await WaitUntilAsync(() => Store.Checkpointer.Checkpoints > 0);
+        static bool Mapped(string path) => File.ReadLines("/proc/self/maps").Any(line => line.EndsWith(" " + path, StringComparison.Ordinal));
+        Assert.False(Mapped(file));
+
+        var scanner = Store.OpenScanner();
+        scanner.ScanForwards(null, ulong.MaxValue, 1_000, null, new Collector());
+        var mappedWhileOpen = Mapped(file);
+        scanner.Dispose();
+
+        Assert.True(mappedWhileOpen);
+        Assert.False(Mapped(file));
+    }
+
+    private List<Seen> ScanAll(ulong? after, ulong until, int pageSize, StreamFilter? filter, IEventLogScanner? scanner = null)
+    {
+        using var own = scanner is null ? Store.OpenScanner() : null;
+        scanner ??= own!;
         var visitor = new Collector();
         while (true)
         {
-            var page = Store.ScanForwards(after, until, pageSize, filter, visitor);
+            var page = scanner.ScanForwards(after, until, pageSize, filter, visitor);
             Assert.InRange(page.Scanned, 0, pageSize);
             if (page.Scanned < pageSize)
             {

@@ -1,0 +1,79 @@
+using SQLitePCL;
+
+namespace Journey.Storage.Sqlite;
+
+/// <summary>
+/// One pass over the log (<see cref="IEventLogScanner"/>) on a connection of its own, opened for the pass and
+/// closed when it is disposed. It differs from a pooled reader in two ways that a rebuild, reading every page
+/// of the file once, measured at a sixth of its time:
+/// <list type="bullet">
+/// <item>The file is mapped into memory (<c>mmap_size</c>), so rows come from the operating system's page cache
+/// without a system call and a copy per page. The mapping, and the resident pages it brings, go with the
+/// connection; a pooled reader that kept it would keep the whole log in the server's working set.</item>
+/// <item>The connection has no mutex of its own (SQLite's multi-thread mode, <c>SQLITE_OPEN_NOMUTEX</c>): a
+/// scanner serves one caller at a time, and a mutex taken and released on each of the eight calls a row makes
+/// cost more than reading the row.</item>
+/// </list>
+/// </summary>
+internal sealed class SqliteLogScanner : IEventLogScanner
+{
+    // As much as SQLite allows: its build caps the mapping (pages beyond it are read as usual).
+    private const long MapBytes = 1L << 40;
+
+    // Pages are read once in a pass; the cache holds the b-tree's upper levels between pages of a scan.
+    private const int CacheKib = 2_048;
+
+    private readonly Func<bool> _storeDisposed;
+    private readonly sqlite3 _db;
+    private readonly ScanStatement _statement;
+    private bool _disposed;
+
+    public SqliteLogScanner(string path, SqliteEventStoreOptions options, Func<bool> storeDisposed)
+    {
+        _storeDisposed = storeDisposed;
+        // Read-write with query_only, as a pooled reader: a read-only connection cannot create the WAL index.
+        var rc = raw.sqlite3_open_v2(path, out _db, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_NOMUTEX, null);
+        try
+        {
+            SqliteResult.Check(_db, rc);
+            foreach (var pragma in new[]
+            {
+                $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}",
+                $"PRAGMA cache_size = -{CacheKib}",
+                "PRAGMA query_only = ON",
+                $"PRAGMA mmap_size = {MapBytes}",
+            })
+            {
+                SqliteResult.Check(_db, raw.sqlite3_exec(_db, pragma));
+            }
+            _statement = new ScanStatement(_db);
+        }
+        catch
+        {
+            _db.Dispose();
+            throw;
+        }
+    }
+
+    public LogScanPage ScanForwards(ulong? after, ulong until, int maxScanned, StreamFilter? filter, IEventVisitor visitor)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxScanned, 1);
+        ArgumentNullException.ThrowIfNull(visitor);
+        ObjectDisposedException.ThrowIf(_disposed || _storeDisposed(), this);
+        var from = SqliteEventStore.ToInt64(after ?? 0);
+        var to = SqliteEventStore.ToInt64(until);
+        return from >= to ? new LogScanPage(0, null) : _statement.Scan(from, to, maxScanned, filter, visitor);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        // The statement before its connection: SQLite closes a connection only once its statements are finalised.
+        _statement.Dispose();
+        _db.Dispose();
+    }
+}
