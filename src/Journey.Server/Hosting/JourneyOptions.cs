@@ -116,6 +116,13 @@ public sealed class LimitsOptions
     /// <summary>Most events an agency may send at once after a pause; 0 means one second's worth.</summary>
     [Range(0, 100_000_000)]
     public int AgencyBurstEvents { get; set; }
+
+    /// <summary>
+    /// Most journey-grain calls ingest has outstanding at once, across all agencies (<see cref="Ingest.JourneyCallGate"/>):
+    /// enough for large group commits, few enough that a query is not queued behind a whole burst.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int JourneyCallsInFlight { get; set; } = 256;
 }
 
 public sealed class MemoryOptions

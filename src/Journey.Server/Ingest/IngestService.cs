@@ -23,6 +23,7 @@ public sealed partial class IngestService(
     Pseudonymiser pseudonymiser,
     IGrainFactory grains,
     AgencyRateLimiter rateLimiter,
+    JourneyCallGate gate,
     IOptions<JourneyOptions> options,
     TimeProvider time,
     ILogger<IngestService> logger) : Contract.Ingest.IngestBase
@@ -169,7 +170,7 @@ public sealed partial class IngestService(
             {
                 pending[j] = list[j].Event;
             }
-            calls.Add((list, grain.RecordAsync(pending)));
+            calls.Add((list, await gate.StartAsync(() => grain.RecordAsync(pending), cancellation)));
         }
 
         foreach (var (list, outcomesTask) in calls)
