@@ -154,8 +154,8 @@ internal sealed class CompiledJourneyType
     /// <summary>Service index → the dependency slots of the activities it depends on.</summary>
     public short[][] DependsOn { get; }
 
-    /// <summary>Every journey of this type seen, by the UTF-8 bytes of its subject.</summary>
-    public Dictionary<byte[], JourneyTimeline> Journeys { get; } = new(SubjectKeyComparer.Instance);
+    /// <summary>Every journey of this type seen, by the UTF-8 bytes of its subject (a pseudonym is ASCII: half its string's size).</summary>
+    public Dictionary<byte[], JourneyTimeline> Journeys { get; } = new(ArrayContentComparer<byte>.Instance);
 
     /// <summary><see cref="Journeys"/> by the subject's bytes: a key is made only for a new journey.</summary>
     public Dictionary<byte[], JourneyTimeline>.AlternateLookup<ReadOnlySpan<byte>> JourneysByUtf8 { get; }

@@ -85,30 +85,3 @@ internal struct JourneyTimeline
         count++;
     }
 }
-
-/// <summary>
-/// Subjects as the projection keys its journeys: their UTF-8 bytes (a pseudonym is ASCII, so half the size
-/// of its string), compared by content, and looked up by a span so that a fold makes no key for a journey it knows.
-/// </summary>
-internal sealed class SubjectKeyComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-{
-    public static readonly SubjectKeyComparer Instance = new();
-
-    public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-    public int GetHashCode(byte[] obj) => Hash(obj);
-
-    public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-
-    public int GetHashCode(ReadOnlySpan<byte> alternate) => Hash(alternate);
-
-    public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
-
-    // HashCode is seeded per process, so subjects chosen to collide cannot slow the fold down.
-    private static int Hash(ReadOnlySpan<byte> bytes)
-    {
-        var hash = new HashCode();
-        hash.AddBytes(bytes);
-        return hash.ToHashCode();
-    }
-}

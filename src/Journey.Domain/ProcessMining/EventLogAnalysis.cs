@@ -28,7 +28,7 @@ public sealed class EventLogAnalysis
     private readonly List<string> activityNames = [];
     private readonly List<long> startCounts = [];
     private readonly List<long> endCounts = [];
-    private readonly HashSet<int[]> variants = new(SequenceComparer.Instance);
+    private readonly HashSet<int[]> variants = new(ArrayContentComparer<int>.Instance);
     private readonly DurationDistribution caseDurations = new();
     private readonly DirectlyFollowsGraph graph = new();
     private Step[] steps = new Step[64];
@@ -133,27 +133,4 @@ public sealed class EventLogAnalysis
     }
 
     private readonly record struct Step(long UtcTicks, int Activity, int Index);
-
-    /// <summary>Compares activity sequences by content, also as spans so a lookup need not allocate.</summary>
-    private sealed class SequenceComparer : IEqualityComparer<int[]>, IAlternateEqualityComparer<ReadOnlySpan<int>, int[]>
-    {
-        public static readonly SequenceComparer Instance = new();
-
-        public bool Equals(int[]? x, int[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(int[] obj) => Hash(obj);
-
-        public bool Equals(ReadOnlySpan<int> alternate, int[] other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<int> alternate) => Hash(alternate);
-
-        public int[] Create(ReadOnlySpan<int> alternate) => alternate.ToArray();
-
-        private static int Hash(ReadOnlySpan<int> values)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(MemoryMarshal.AsBytes(values));
-            return hash.ToHashCode();
-        }
-    }
 }
