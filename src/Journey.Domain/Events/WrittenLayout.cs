@@ -88,21 +88,22 @@ internal ref struct WrittenLayout(ReadOnlySpan<byte> data)
     }
 
     // The rest of a string value whose opening quote is read: printable ASCII up to the closing quote, no escapes.
+    // One scan finds the first byte that is not plain text: it must be that quote.
     private bool Value(out ReadOnlySpan<byte> value)
     {
         var rest = data[at..];
-        var quote = rest.IndexOf((byte)'"');
-        value = quote < 0 ? default : rest[..quote];
-        if (quote < 0 || value.IndexOfAnyExcept(Plain) >= 0)
+        var end = rest.IndexOfAnyExcept(Plain);
+        value = end < 0 ? default : rest[..end];
+        if (end < 0 || rest[end] != (byte)'"')
         {
             return false;
         }
-        at += quote + 1;
+        at += end + 1;
         return true;
     }
 
     private static readonly SearchValues<byte> Plain = SearchValues.Create(
-        [.. Enumerable.Range(0x20, 0x7F - 0x20).Where(b => b != '\\').Select(b => (byte)b)]);
+        [.. Enumerable.Range(0x20, 0x7F - 0x20).Where(b => b is not ('\\' or '"')).Select(b => (byte)b)]);
 
     // An instant as the writer writes it: printable ASCII whose only escape is the offset's '+'.
     private bool Instant(out DateTimeOffset instant)

@@ -110,7 +110,12 @@ internal sealed class CompiledJourneyType
             })];
         }
         DependencySlots = slots.Count;
-        ActivityIndexByChars = ActivityIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+        var byUtf8 = new Dictionary<byte[], short>(codes.Count, ArrayContentComparer<byte>.Instance);
+        foreach (var (code, index) in ActivityIndex)
+        {
+            byUtf8[System.Text.Encoding.UTF8.GetBytes(code)] = index;
+        }
+        ActivityIndexByUtf8 = byUtf8.GetAlternateLookup<ReadOnlySpan<byte>>();
         JourneysByUtf8 = Journeys.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
@@ -124,8 +129,8 @@ internal sealed class CompiledJourneyType
     /// <summary>Every activity the journey type knows, by code, to its index.</summary>
     public Dictionary<string, short> ActivityIndex { get; }
 
-    /// <summary><see cref="ActivityIndex"/> looked up by the code's characters, for a fold that decodes no strings.</summary>
-    public Dictionary<string, short>.AlternateLookup<ReadOnlySpan<char>> ActivityIndexByChars { get; }
+    /// <summary><see cref="ActivityIndex"/> by the code's UTF-8 bytes, for a fold that decodes no strings.</summary>
+    public Dictionary<byte[], short>.AlternateLookup<ReadOnlySpan<byte>> ActivityIndexByUtf8 { get; }
 
     /// <summary>UTF-8 of <see cref="Id"/>, compared with each event's journey type when the fold decodes no strings.</summary>
     public byte[] Utf8Id { get; }

@@ -166,11 +166,11 @@ public sealed class LeadTimeProjection
         }
         Checkpoint = position;
         EventsApplied++;
-        // Catalog codes are short; a longer value is decoded into a string instead.
-        Span<char> buffer = stackalloc char[MaxStackBytes];
         var type = lastType;
         if (type is null || !e.JourneyType.SequenceEqual(type.Utf8Id))
         {
+            // Journey type ids are short; a longer value is decoded into a string instead.
+            Span<char> buffer = stackalloc char[MaxStackBytes];
             if (!journeyTypesByChars.TryGetValue(Chars(e.JourneyType, buffer), out type))
             {
                 EventsIgnored++;
@@ -178,7 +178,7 @@ public sealed class LeadTimeProjection
             }
             lastType = type;
         }
-        if (!type.ActivityIndexByChars.TryGetValue(Chars(e.Activity, buffer), out var activity))
+        if (!type.ActivityIndexByUtf8.TryGetValue(e.Activity, out var activity))
         {
             EventsIgnored++;
             return;
