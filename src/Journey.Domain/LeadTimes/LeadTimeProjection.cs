@@ -147,8 +147,7 @@ public sealed class LeadTimeProjection
             EventsIgnored++;
             return;
         }
-        Span<byte> buffer = stackalloc byte[MaxStackBytes];
-        Insert(type, Utf8(e.Subject, buffer), activity, e.OccurredAt, e.Initiator);
+        Insert(type, Utf8(e.Subject, subjectBytes), activity, e.OccurredAt, e.Initiator);
     }
 
     /// <summary>
@@ -187,6 +186,9 @@ public sealed class LeadTimeProjection
     }
 
     private const int MaxStackBytes = 256;
+
+    // The subject's UTF-8 while its journey is looked up; one writer, so one buffer (a longer subject gets an array).
+    private readonly byte[] subjectBytes = new byte[MaxStackBytes];
 
     // UTF-8 never takes fewer bytes than UTF-16 chars, so a value that fits the buffer in bytes fits in chars.
     private static ReadOnlySpan<char> Chars(ReadOnlySpan<byte> utf8, Span<char> buffer) =>

@@ -121,7 +121,7 @@ public sealed class LimitsOptions
     /// Most journey-grain calls ingest has outstanding at once, across all agencies (<see cref="Ingest.JourneyCallGate"/>):
     /// enough for large group commits, few enough that a query is not queued behind a whole burst.
     /// </summary>
-    [Range(1, 1_000_000)]
+    [Range(1, 1_000_000, ErrorMessage = "Journey:Limits:JourneyCallsInFlight must be at least 1 (and at most 1,000,000).")]
     public int JourneyCallsInFlight { get; set; } = 256;
 }
 

@@ -30,6 +30,7 @@ public static class JourneyServerExtensions
             .BindConfiguration(JourneyOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<JourneyOptions>, JourneyOptionsValidator>();
         var options = builder.Configuration.GetSection(JourneyOptions.SectionName).Get<JourneyOptions>() ?? new JourneyOptions();
 
         builder.AddJourneyEndpoints(options);
@@ -86,10 +87,7 @@ public static class JourneyServerExtensions
         builder.Services.AddSingleton(sp => new Pseudonymiser(PseudonymKeys.Resolve(
             sp.GetRequiredService<IOptions<JourneyOptions>>().Value, sp.GetRequiredService<IHostEnvironment>())));
         builder.Services.AddSingleton<EventValidator>();
-        // Made here, so that a bound out of range stops the server at start with the key's name.
-        builder.Services.AddSingleton(options.Limits.JourneyCallsInFlight >= 1
-            ? new JourneyCallGate(options.Limits.JourneyCallsInFlight)
-            : throw new OptionsValidationException(JourneyOptions.SectionName, typeof(JourneyOptions), [$"Journey:Limits:JourneyCallsInFlight must be at least 1 (it is {options.Limits.JourneyCallsInFlight})."]));
+        builder.Services.AddSingleton(sp => new JourneyCallGate(sp.GetRequiredService<IOptions<JourneyOptions>>().Value.Limits.JourneyCallsInFlight));
         return builder;
     }
 

@@ -31,21 +31,9 @@ internal sealed class SqliteLogScanner : IEventLogScanner
     public SqliteLogScanner(string path, SqliteEventStoreOptions options, Func<bool> storeDisposed)
     {
         _storeDisposed = storeDisposed;
-        // Read-write with query_only, as a pooled reader: a read-only connection cannot create the WAL index.
-        var rc = raw.sqlite3_open_v2(path, out _db, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_NOMUTEX, null);
+        _db = SqliteSchema.OpenScanner(path, options, CacheKib, MapBytes);
         try
         {
-            SqliteResult.Check(_db, rc);
-            foreach (var pragma in new[]
-            {
-                $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}",
-                $"PRAGMA cache_size = -{CacheKib}",
-                "PRAGMA query_only = ON",
-                $"PRAGMA mmap_size = {MapBytes}",
-            })
-            {
-                SqliteResult.Check(_db, raw.sqlite3_exec(_db, pragma));
-            }
             _statement = new ScanStatement(_db);
         }
         catch

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Journey.Storage.Sqlite;
 
@@ -68,13 +69,46 @@ internal static class SqliteSchema
         // Read-write mode with query_only: a read-only connection cannot create the WAL index it needs
         // when it happens to be the first to open the file after a restart.
         var connection = Open(path, SqliteOpenMode.ReadWrite, options, options.ReadCacheSizeKib);
-        Execute(connection, "PRAGMA query_only = ON");
+        Execute(connection, QueryOnly);
         return connection;
     }
 
     /// <summary>The connection that copies the WAL into the database file (<see cref="WalCheckpointer"/>).</summary>
     public static SqliteConnection OpenCheckpointer(string path, SqliteEventStoreOptions options) =>
         Open(path, SqliteOpenMode.ReadWrite, options, options.ReadCacheSizeKib);
+
+    /// <summary>
+    /// A reader for one pass over the log (<see cref="SqliteLogScanner"/>), opened through SQLitePCL.raw because
+    /// it has no mutex (<c>SQLITE_OPEN_NOMUTEX</c>: one caller at a time) and maps up to
+    /// <paramref name="mapBytes"/> of the file into memory; otherwise set up as <see cref="OpenReader"/> sets up a reader.
+    /// </summary>
+    public static sqlite3 OpenScanner(string path, SqliteEventStoreOptions options, int cacheSizeKib, long mapBytes)
+    {
+        var rc = raw.sqlite3_open_v2(path, out var db, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_NOMUTEX, null);
+        try
+        {
+            SqliteResult.Check(db, rc);
+            foreach (var pragma in ConnectionPragmas(options, cacheSizeKib).Append(QueryOnly).Append($"PRAGMA mmap_size = {mapBytes}"))
+            {
+                SqliteResult.Check(db, raw.sqlite3_exec(db, pragma));
+            }
+            return db;
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    private const string QueryOnly = "PRAGMA query_only = ON";
+
+    // What every connection of the store sets, however it is opened.
+    private static string[] ConnectionPragmas(SqliteEventStoreOptions options, int cacheSizeKib) =>
+    [
+        $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}",
+        $"PRAGMA cache_size = -{cacheSizeKib}",
+    ];
 
     private static SqliteConnection Open(string path, SqliteOpenMode mode, SqliteEventStoreOptions options, int cacheSizeKib)
     {
@@ -90,8 +124,10 @@ internal static class SqliteSchema
         try
         {
             connection.Open();
-            Execute(connection, $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}");
-            Execute(connection, $"PRAGMA cache_size = -{cacheSizeKib}");
+            foreach (var pragma in ConnectionPragmas(options, cacheSizeKib))
+            {
+                Execute(connection, pragma);
+            }
             return connection;
         }
         catch
