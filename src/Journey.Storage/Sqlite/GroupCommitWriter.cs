@@ -20,6 +20,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly SqliteEventStoreOptions _options;
     private readonly CommitSignal _committed;
+    private readonly WalRestart _restart;
     private readonly BlockingCollection<AppendRequest> _queue = new(new ConcurrentQueue<AppendRequest>());
 
     // Last revision of each stream as committed (or as written by the open transaction), so that
@@ -34,24 +35,28 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly SqliteCommand _findEvent;
     private readonly SqliteCommand _deleteFrom;
     private readonly SqliteCommand _dataVersion;
+    private readonly SqliteCommand _restartWal;
     private readonly Thread _loop;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _seenDataVersion = -1;
     private long _transactions;
     private long _memoryReleases;
+    private long _walRestarts;
     private int _queued;
 
-    public GroupCommitWriter(SqliteConnection connection, SqliteEventStoreOptions options, CommitSignal committed)
+    public GroupCommitWriter(SqliteConnection connection, SqliteEventStoreOptions options, CommitSignal committed, WalRestart restart)
     {
         _connection = connection;
         _options = options;
         _committed = committed;
+        _restart = restart;
         _insert = new InsertStatement(connection);
         _lastRevision = Command("SELECT MAX(revision) FROM events WHERE stream = $stream", ("$stream", SqliteType.Text));
         _lastPosition = Command("SELECT COALESCE(MAX(position), 0) FROM events");
         _findEvent = Command("SELECT stream, revision, position FROM events WHERE event_id = $id", ("$id", SqliteType.Blob));
         _deleteFrom = Command("DELETE FROM events WHERE position >= $position", ("$position", SqliteType.Integer));
         _dataVersion = Command("PRAGMA data_version");
+        _restartWal = Command("PRAGMA wal_checkpoint(RESTART)");
         _loop = new Thread(WriteLoop) { IsBackground = true, Name = "Journey store writer" };
         _loop.Start();
     }
@@ -86,7 +91,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         await _stopped.Task.ConfigureAwait(false);
         _queue.Dispose();
         _insert.Dispose();
-        foreach (var command in new[] { _lastRevision, _lastPosition, _findEvent, _deleteFrom, _dataVersion })
+        foreach (var command in new[] { _lastRevision, _lastPosition, _findEvent, _deleteFrom, _dataVersion, _restartWal })
         {
             command.Dispose();
         }
@@ -224,6 +229,42 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             }
         }
         _committed.Pulse();
+        if (_restart.TryTake())
+        {
+            RestartWal();
+        }
+    }
+
+    /// <summary>WAL restarts the writer has made; tests use it.</summary>
+    internal long WalRestarts => Interlocked.Read(ref _walRestarts);
+
+    /// <summary>
+    /// Between two transactions, at the checkpointer's request: copies what its last round left, waits
+    /// briefly for readers still on the WAL, and so makes the next transaction write the WAL from its
+    /// beginning. Run here because a RESTART needs the write lock, which this loop otherwise takes again
+    /// the moment it lets go. The callers of the last transaction have their answer already.
+    /// </summary>
+    private void RestartWal()
+    {
+        var handle = _connection.Handle;
+        try
+        {
+            SQLitePCL.raw.sqlite3_busy_timeout(handle, (int)WalRestart.ReaderPatience.TotalMilliseconds);
+            using var reader = _restartWal.ExecuteReader();
+            // One row: busy (readers stayed on the WAL, or another process checkpoints), frames, frames copied.
+            if (reader.Read() && reader.GetInt32(0) == 0)
+            {
+                Interlocked.Increment(ref _walRestarts);
+            }
+        }
+        catch (SqliteException)
+        {
+            // The disk refused for now: the WAL still holds every commit, and the checkpointer asks again.
+        }
+        finally
+        {
+            SQLitePCL.raw.sqlite3_busy_timeout(handle, (int)_options.BusyTimeout.TotalMilliseconds);
+        }
     }
 
     /// <summary>Writes one request inside the open transaction; returns its result or the exception for its caller.</summary>

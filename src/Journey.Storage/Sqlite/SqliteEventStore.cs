@@ -54,10 +54,11 @@ public sealed class SqliteEventStore : IEventStore, IEventLogScan
             Directory.CreateDirectory(folder);
         }
         var committed = new CommitSignal();
-        var writer = new GroupCommitWriter(SqliteSchema.OpenWriter(fullPath, options), options, committed);
+        var restart = new WalRestart();
+        var writer = new GroupCommitWriter(SqliteSchema.OpenWriter(fullPath, options), options, committed, restart);
         SqliteEventStore? store = null;
         // Idle read connections hold page caches of their own; after a burst they are opened again when needed.
-        var checkpointer = new WalCheckpointer(SqliteSchema.OpenCheckpointer(fullPath, options), options, committed, () => store?.CloseIdleReaders());
+        var checkpointer = new WalCheckpointer(SqliteSchema.OpenCheckpointer(fullPath, options), options, committed, restart, () => store?.CloseIdleReaders());
         store = new SqliteEventStore(fullPath, options, writer, checkpointer, committed);
         return Task.FromResult(store);
     }

@@ -14,38 +14,43 @@ namespace Journey.Storage.Sqlite;
 /// PASSIVE checkpoints that never block the writer or readers; a page changed by many transactions between
 /// two checkpoints is copied once. Durability is the WAL's: a commit is synced there before it is
 /// acknowledged, and a crash before a checkpoint only leaves more WAL to read.
-/// <para>Once the WAL is longer than <see cref="SqliteEventStoreOptions.WalRestartBytes"/>, a RESTART
-/// checkpoint copies what the PASSIVE one left (holding the writer back that long) and makes the writer
-/// start the WAL from its beginning again, so under continuous appends the WAL stays bounded.</para>
+/// <para>Once the WAL is longer than <see cref="SqliteEventStoreOptions.WalRestartBytes"/>, this loop asks the
+/// writer (<see cref="WalRestart"/>) to run a RESTART checkpoint itself between two transactions, and runs no
+/// checkpoint of its own until the writer has: a RESTART needs the write lock, which a writer under
+/// continuous appends takes again the moment it lets go, so from this connection it almost never succeeded,
+/// and the WAL grew to gigabytes. Every append then went to new blocks at the end of the file, which the
+/// file system zeroes first (a tenth of the server's CPU during a long ingest), and the rebuild after a burst
+/// read from a multi-gigabyte WAL. The writer's RESTART copies only what came after this loop's last PASSIVE
+/// round, so it holds appends back briefly, and the writer's next transaction writes the WAL from its
+/// beginning again, over blocks the file already has.</para>
 /// <para>When no commit has come for <see cref="SqliteEventStoreOptions.IdleAfter"/>, a TRUNCATE checkpoint
 /// empties the WAL file (readers are idle by then, so it rarely has to wait), and the store closes idle
 /// read connections.</para>
 /// </remarks>
 internal sealed class WalCheckpointer : IAsyncDisposable
 {
-    private static readonly TimeSpan RestartPatience = TimeSpan.FromMilliseconds(50);
-
     private readonly SqliteConnection _connection;
     private readonly long _pageBytes;
     private readonly SqliteEventStoreOptions _options;
     private readonly CommitSignal _committed;
     private readonly Action _onIdle;
+    private readonly WalRestart _restart;
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _loop;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _checkpoints;
 
     /// <param name="onIdle">Called on the checkpointer's thread after the idle checkpoint, to release more memory.</param>
-    public WalCheckpointer(SqliteConnection connection, SqliteEventStoreOptions options, CommitSignal committed, Action onIdle)
+    public WalCheckpointer(SqliteConnection connection, SqliteEventStoreOptions options, CommitSignal committed, WalRestart restart, Action onIdle)
     {
         _onIdle = onIdle;
+        _restart = restart;
         _connection = connection;
         _options = options;
         _committed = committed;
         _pageBytes = Convert.ToInt64(SqliteSchema.Scalar(connection, "PRAGMA page_size"), System.Globalization.CultureInfo.InvariantCulture);
-        // A RESTART holds new writers back while it waits for readers: it may wait only briefly, and when
-        // readers stay it gives up (having copied what PASSIVE would) and the next round tries again.
-        SqliteSchema.Execute(connection, $"PRAGMA busy_timeout = {(long)RestartPatience.TotalMilliseconds}");
+        // The idle TRUNCATE waits for readers only briefly; when they stay, the next idle wait tries again.
+        SqliteSchema.Execute(connection, $"PRAGMA busy_timeout = {(long)WalRestart.ReaderPatience.TotalMilliseconds}");
         // A thread of its own: a checkpoint blocks in SQLite (copying pages, syncing the file) for a while.
         _loop = new Thread(Loop) { IsBackground = true, Name = "Journey store checkpointer" };
         _loop.Start();
@@ -105,15 +110,19 @@ internal sealed class WalCheckpointer : IAsyncDisposable
 
     private void Checkpoint()
     {
+        if (_restart.IsRequested)
+        {
+            // The writer restarts the WAL after its next commit; a PASSIVE round now would only hold the
+            // checkpoint lock its RESTART needs.
+            return;
+        }
         var (_, logFrames, _) = Run("PASSIVE");
         Interlocked.Increment(ref _checkpoints);
         if (logFrames >= 0 && logFrames * _pageBytes > _options.WalRestartBytes)
         {
-            // Under continuous appends the writer always has a commit the last PASSIVE round did not see,
-            // so it never finds the WAL wholly copied and starting over is never its own idea. RESTART
-            // holds the writer back for the frames still to copy (at most one interval's worth) and
-            // makes its next transaction start the WAL from the beginning.
-            Run("RESTART");
+            // Under continuous appends the writer always has a commit this round did not see, so it never
+            // finds the WAL wholly copied and starting over is never SQLite's own idea.
+            _restart.Request();
         }
     }
 
@@ -125,6 +134,11 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     {
         var (busy, _, _) = Run("TRUNCATE");
         Interlocked.Increment(ref _checkpoints);
+        if (!busy)
+        {
+            // Emptied: nothing left for the writer to start over.
+            _restart.TryTake();
+        }
         SqliteSchema.Execute(_connection, "PRAGMA shrink_memory");
         _onIdle();
         return !busy;

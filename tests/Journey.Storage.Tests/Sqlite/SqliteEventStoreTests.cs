@@ -100,6 +100,60 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task the_wal_stays_bounded_while_the_writer_never_pauses_and_readers_read_beside_it()
+    {
+        // Sixteen appenders keep the writer's queue full, so it takes the write lock again the moment it
+        // commits, and readers keep reading streams: a RESTART from the checkpointer's own connection
+        // never found the lock free here, and the WAL held every event ever appended.
+        var options = new SqliteEventStoreOptions { CheckpointInterval = TimeSpan.FromMilliseconds(5), WalRestartBytes = 256 * 1024 };
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, options);
+        using var stop = new CancellationTokenSource();
+        var walPath = DatabasePath + "-wal";
+        long largestWal = 0;
+        var appended = new List<string>();
+
+        var appenders = Enumerable.Range(0, 16).Select(a => Task.Run(async () =>
+        {
+            for (var round = 0; round < 40; round++)
+            {
+                var stream = NewStream($"busy{a}");
+                await store.AppendAsync(stream, ExpectedRevision.NoStream, Events(50));
+                lock (appended)
+                {
+                    appended.Add(stream);
+                }
+            }
+        })).ToArray();
+        var readers = Enumerable.Range(0, 2).Select(r => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                string? stream;
+                lock (appended)
+                {
+                    stream = appended.Count > 0 ? appended[Random.Shared.Next(appended.Count)] : null;
+                }
+                if (stream is not null)
+                {
+                    Assert.Equal(50, (await store.ReadStreamAsync(stream, ReadDirection.Forwards).ToListAsync()).Count);
+                }
+                largestWal = Math.Max(largestWal, File.Exists(walPath) ? new FileInfo(walPath).Length : 0);
+                await Task.Yield();
+            }
+        })).ToArray();
+
+        await Task.WhenAll(appenders).WaitAsync(HangGuard);
+        await stop.CancelAsync();
+        await Task.WhenAll(readers).WaitAsync(HangGuard);
+
+        // 32,000 events with random ids write some tens of megabytes of WAL frames; started over each
+        // time it passes 256 KB, the WAL never holds more than a few transactions of them.
+        Assert.True(store.Writer.WalRestarts > 0, "the writer never restarted the WAL");
+        Assert.True(largestWal < 8 * 1024 * 1024, $"the WAL grew to {largestWal:N0} bytes");
+        Assert.Equal(32_000, await store.ReadAllAsync(ReadDirection.Forwards).CountAsync());
+    }
+
+    [Fact]
     public async Task after_a_burst_the_idle_store_empties_its_wal_and_releases_its_caches_and_then_works_as_before()
     {
         var options = new SqliteEventStoreOptions { CheckpointInterval = TimeSpan.FromMilliseconds(10), IdleAfter = TimeSpan.FromMilliseconds(200) };
