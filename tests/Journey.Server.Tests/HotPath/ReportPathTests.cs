@@ -19,4 +19,16 @@ public sealed class ReportPathTests
         // Nothing was folded in between, so both calls hand out the one immutable report.
         Assert.Same(first, second);
     }
+
+    [Theory]
+    [InlineData(5, 1_000)]      // small projections: at most once a second
+    [InlineData(100, 1_000)]
+    [InlineData(300, 3_000)]    // 100,000 journeys under load: a tenth of the time, not half
+    [InlineData(2_000, 20_000)]
+    public void a_report_that_took_long_is_refreshed_for_at_most_a_tenth_of_the_time(int tookMilliseconds, int nextAfterMilliseconds)
+    {
+        var next = LeadTimeProjectionGrain.RefreshIntervalAfter(TimeSpan.FromMilliseconds(tookMilliseconds));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(nextAfterMilliseconds), next);
+    }
 }
