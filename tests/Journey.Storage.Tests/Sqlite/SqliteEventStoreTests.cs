@@ -109,7 +109,6 @@ public sealed class SqliteEventStoreTests : IDisposable
         await using var store = await SqliteEventStore.OpenAsync(DatabasePath, options);
         using var stop = new CancellationTokenSource();
         var walPath = DatabasePath + "-wal";
-        long largestWal = 0;
         var appended = new List<string>();
 
         var appenders = Enumerable.Range(0, 16).Select(a => Task.Run(async () =>
@@ -124,8 +123,10 @@ public sealed class SqliteEventStoreTests : IDisposable
                 }
             }
         })).ToArray();
+        // Each reader also notes the largest WAL it saw.
         var readers = Enumerable.Range(0, 2).Select(r => Task.Run(async () =>
         {
+            long largestSeen = 0;
             while (!stop.IsCancellationRequested)
             {
                 string? stream;
@@ -137,14 +138,15 @@ public sealed class SqliteEventStoreTests : IDisposable
                 {
                     Assert.Equal(50, (await store.ReadStreamAsync(stream, ReadDirection.Forwards).ToListAsync()).Count);
                 }
-                largestWal = Math.Max(largestWal, File.Exists(walPath) ? new FileInfo(walPath).Length : 0);
+                largestSeen = Math.Max(largestSeen, File.Exists(walPath) ? new FileInfo(walPath).Length : 0);
                 await Task.Yield();
             }
+            return largestSeen;
         })).ToArray();
 
         await Task.WhenAll(appenders).WaitAsync(HangGuard);
         await stop.CancelAsync();
-        await Task.WhenAll(readers).WaitAsync(HangGuard);
+        var largestWal = (await Task.WhenAll(readers).WaitAsync(HangGuard)).Max();
 
         // 32,000 events with random ids write some tens of megabytes of WAL frames; started over each
         // time it passes 256 KB, the WAL never holds more than a few transactions of them.
