@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Reflection;
 using Microsoft.Extensions.Options;
 
 namespace Journey.Server.Hosting;
@@ -10,15 +11,21 @@ namespace Journey.Server.Hosting;
 /// </summary>
 internal sealed class JourneyOptionsValidator : IValidateOptions<JourneyOptions>
 {
+    // Every nested section, found rather than listed, so a section added later is checked too.
+    private static readonly PropertyInfo[] Sections = typeof(JourneyOptions).GetProperties()
+        .Where(p => p.PropertyType.IsClass && p.PropertyType.Namespace == typeof(JourneyOptions).Namespace)
+        .ToArray();
+
     public ValidateOptionsResult Validate(string? name, JourneyOptions options)
     {
         var failures = new List<string>();
-        Check(options.EventStoreDb, nameof(options.EventStoreDb), failures);
-        Check(options.Pseudonymisation, nameof(options.Pseudonymisation), failures);
-        Check(options.Orleans, nameof(options.Orleans), failures);
-        Check(options.Projections, nameof(options.Projections), failures);
-        Check(options.Limits, nameof(options.Limits), failures);
-        Check(options.Memory, nameof(options.Memory), failures);
+        foreach (var section in Sections)
+        {
+            if (section.GetValue(options) is { } value)
+            {
+                Check(value, section.Name, failures);
+            }
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
