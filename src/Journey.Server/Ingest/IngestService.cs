@@ -35,7 +35,7 @@ public sealed partial class IngestService(
     private const int BatchesInFlight = 2;
 
     private readonly LimitsOptions limits = options.Value.Limits;
-    private static GrainType? journeyGrainType;
+    private static (GrainType Grain, GrainInterfaceType Interface)? journeyGrainTypes;
 
     public override async Task<Contract.AppendResponse> Append(Contract.AppendRequest request, ServerCallContext context)
     {
@@ -164,7 +164,7 @@ public sealed partial class IngestService(
         var calls = new List<(List<(int Index, PendingEvent Event)> Events, Task<RecordOutcome[]> Outcomes)>(byJourney.Count);
         foreach (var (stream, list) in byJourney)
         {
-            var grain = grains.GetGrain<IJourneyGrain>(GrainId.Create(JourneyGrainType(), stream));
+            var grain = JourneyGrainOf(stream);
             var pending = new PendingEvent[list.Count];
             for (var j = 0; j < pending.Length; j++)
             {
@@ -214,10 +214,20 @@ public sealed partial class IngestService(
         return results;
     }
 
-    // GetGrain by interface and key resolves the interface's grain type by reflection on every call (a
-    // twentieth of a unary call's CPU); the type is resolved once, and each journey's id made from it.
-    private GrainType JourneyGrainType() =>
-        journeyGrainType ??= grains.GetGrain<IJourneyGrain>(JourneyId.StreamCategory).GetGrainId().Type;
+    // GetGrain by interface resolves the interface's grain type and interface type by reflection on every
+    // call (reading its attributes: a twentieth of a unary call's CPU, and again a thirtieth once the grain
+    // type alone was cached); both are resolved once, and each journey's reference made from them.
+    private IJourneyGrain JourneyGrainOf(string stream)
+    {
+        var types = journeyGrainTypes ??= ResolveJourneyGrainTypes();
+        return (IJourneyGrain)grains.GetGrain(GrainId.Create(types.Grain, stream), types.Interface);
+    }
+
+    private (GrainType, GrainInterfaceType) ResolveJourneyGrainTypes()
+    {
+        var reference = (GrainReference)grains.GetGrain<IJourneyGrain>(JourneyId.StreamCategory);
+        return (reference.GetGrainId().Type, reference.InterfaceType);
+    }
 
     private byte[] Metadata(Guid eventId, string correlationId, DateTimeOffset recordedAt)
     {
