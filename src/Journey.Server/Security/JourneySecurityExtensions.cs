@@ -46,6 +46,7 @@ public static class JourneySecurityExtensions
         }
 
         builder.Services.AddSingleton<CallerClaims>();
+        builder.Services.AddSingleton(sp => new ValidatedTokens(sp.GetRequiredService<TimeProvider>()));
         var authentication = builder.Services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Bearer token", scheme => scheme.ForwardDefaultSelector = context =>
                 development && (!auth.IssuerConfigured || IsDevelopmentToken(context.Request))
@@ -149,15 +150,7 @@ public static class JourneySecurityExtensions
             ValidAlgorithms = IssuedTokenAlgorithms,
             ClockSkew = auth.ClockSkew,
         };
-        jwt.Events = new JwtBearerEvents
-        {
-            OnTokenValidated = context =>
-            {
-                var claims = context.HttpContext.RequestServices.GetRequiredService<CallerClaims>();
-                context.Principal!.AddIdentity(claims.FromIssuedToken(context.Principal).ToClaimsIdentity());
-                return Task.CompletedTask;
-            },
-        };
+        jwt.Events = CallerEvents((claims, principal) => claims.FromIssuedToken(principal));
     }
 
     private static void ConfigureDevelopmentTokens(JwtBearerOptions jwt, JourneyOptions journey, JourneyAuthOptions auth)
@@ -177,26 +170,53 @@ public static class JourneySecurityExtensions
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             ClockSkew = auth.ClockSkew,
         };
-        jwt.Events = new JwtBearerEvents
+        jwt.Events = CallerEvents((claims, principal) => claims.FromDevelopmentToken(principal));
+    }
+
+    /// <summary>
+    /// A validated token's principal gets the caller's identity (from the token, by the scheme's rules) and
+    /// is remembered in <see cref="ValidatedTokens"/>; the next call with the same token takes it from there.
+    /// </summary>
+    private static JwtBearerEvents CallerEvents(Func<CallerClaims, System.Security.Claims.ClaimsPrincipal, CallerIdentity> caller) => new()
+    {
+        OnMessageReceived = context =>
         {
-            OnTokenValidated = context =>
+            if (BearerToken(context.Request) is { } token
+                && context.HttpContext.RequestServices.GetRequiredService<ValidatedTokens>().TryGet(context.Scheme.Name, token, out var principal))
             {
-                var claims = context.HttpContext.RequestServices.GetRequiredService<CallerClaims>();
-                context.Principal!.AddIdentity(claims.FromDevelopmentToken(context.Principal).ToClaimsIdentity());
-                return Task.CompletedTask;
-            },
-        };
+                context.Principal = principal;
+                context.Success();
+            }
+            return Task.CompletedTask;
+        },
+        OnTokenValidated = context =>
+        {
+            var services = context.HttpContext.RequestServices;
+            context.Principal!.AddIdentity(caller(services.GetRequiredService<CallerClaims>(), context.Principal).ToClaimsIdentity());
+            if (context.SecurityToken is JsonWebToken validated)
+            {
+                services.GetRequiredService<ValidatedTokens>().Add(context.Scheme.Name, validated.EncodedToken, context.Principal, new DateTimeOffset(DateTime.SpecifyKind(validated.ValidTo, DateTimeKind.Utc)));
+            }
+            return Task.CompletedTask;
+        },
+    };
+
+    // As the bearer handler reads it: "Bearer " in any case, then the token, trimmed.
+    private static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header["Bearer ".Length..].Trim() is { Length: > 0 } token
+            ? token
+            : null;
     }
 
     // Only routes the token to a scheme; the chosen scheme validates everything, the issuer included.
     private static bool IsDevelopmentToken(HttpRequest request)
     {
-        var header = request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (BearerToken(request) is not { } token)
         {
             return false;
         }
-        var token = header["Bearer ".Length..].Trim();
         var handler = new JsonWebTokenHandler();
         if (!handler.CanReadToken(token))
         {

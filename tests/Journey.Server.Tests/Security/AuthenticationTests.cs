@@ -128,6 +128,45 @@ public sealed class AuthenticationTests(ServerFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task a_token_accepted_before_is_refused_once_it_has_expired()
+    {
+        // No clock skew, so the token's own expiry is the line; the server has already seen it when it passes.
+        await using var server = await RunningServer.StartAsync(settings: ["--Journey:Auth:ClockSkew=00:00:00"]);
+        var key = DevelopmentTokens.TryLoadKey(server.DataDir)!;
+        var token = DevelopmentTokens.Create(key, JourneyRoles.ProcessOwner, null, TimeSpan.FromSeconds(2));
+        var expiresAt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).ValidTo;
+        using var channel = CommonOptions.Channel(server.Address, TokenSource.Fixed(token), JourneyRoles.ProcessOwner);
+        var leadTimes = new Contract.LeadTimes.LeadTimesClient(channel);
+
+        await leadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest());
+        await leadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest());
+        await Task.Delay(expiresAt - DateTime.UtcNow + TimeSpan.FromMilliseconds(500));
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await leadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest()));
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Contains("expired", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task a_token_used_again_still_speaks_only_for_its_own_agency()
+    {
+        var key = DevelopmentTokens.TryLoadKey(Server.DataDir)!;
+        var token = DevelopmentTokens.Create(key, JourneyRoles.Agency, "folkeregisteret", TimeSpan.FromMinutes(5));
+        using var channel = CommonOptions.Channel(Server.Address, TokenSource.Fixed(token), JourneyRoles.Agency);
+        var ingest = new Contract.Ingest.IngestClient(channel);
+        var asAnother = Events.FaBarn(Events.NewPerson(), "nav.barnetrygd.vedtak", "2025-03-24T10:00:00+01:00");
+
+        var first = await ingest.AppendAsync(new Contract.AppendRequest { Event = Birth() });
+        var denied = await Assert.ThrowsAsync<RpcException>(async () => await ingest.AppendAsync(new Contract.AppendRequest { Event = asAnother }));
+        var third = await ingest.AppendAsync(new Contract.AppendRequest { Event = Birth() });
+
+        Assert.Equal(Contract.EventResult.OutcomeOneofCase.Accepted, first.Result.OutcomeCase);
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        Assert.Equal(Contract.EventResult.OutcomeOneofCase.Accepted, third.Result.OutcomeCase);
+    }
+
+    [Fact]
     public async Task a_token_signed_with_another_key_is_unauthenticated()
     {
         var forged = DevelopmentTokens.Create(new byte[64], JourneyRoles.Admin, null, TimeSpan.FromMinutes(5));
