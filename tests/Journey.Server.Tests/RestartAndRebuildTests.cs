@@ -90,6 +90,28 @@ public sealed class RestartAndRebuildTests
     }
 
     [Fact]
+    public async Task the_live_fold_skips_an_event_it_cannot_decode_says_so_and_folds_the_events_after_it()
+    {
+        using var logs = new CapturedLogs();
+        await using var server = await RunningServer.StartAsync(logs: logs);
+        var store = server.Services.GetRequiredService<IEventStore>();
+        // Written past the door, as only a fault or a hand-edited store could: a journey event that is no JSON.
+        var planted = await store.AppendAsync($"{JourneyId.StreamCategory}-fa-barn-planted", ExpectedRevision.Any,
+            [new EventData(Guid.NewGuid(), JourneyEventJson.EventType, "{\"journeyType\": \"fa-barn\", \"activity\""u8.ToArray(), "{}"u8.ToArray())]);
+        var after = await server.AppendAsAgenciesAsync(Events.HandComputedJourney(Events.NewPerson()));
+
+        var report = await Wait.UntilAsync(
+            async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest()),
+            r => r.Checkpoint >= after.Max(a => a.Accepted.Position),
+            "the projection to fold the events after the undecodable one");
+
+        Assert.True(planted.Positions[0] < after.Min(a => a.Accepted.Position));
+        Assert.Equal(1UL, report.JourneyTypes.Single(t => t.JourneyType == "fa-barn").JourneysSeen);
+        Assert.Contains(logs.Entries, e => e.Contains($"Event at position {planted.Positions[0]}", StringComparison.Ordinal)
+            && e.Contains("cannot be decoded", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task leadtimes_json_prints_the_documented_keys_for_every_journey_type()
     {
         await using var server = await RunningServer.StartAsync();

@@ -69,8 +69,11 @@ internal sealed partial class LeadTimeProjectionGrain(
     private const int RefreshTimeShare = 10;
     private static readonly StreamFilter JourneyStreams = StreamFilter.Prefix(JourneyId.StreamCategory + "-");
 
-    private readonly Channel<(ulong Position, JourneyEvent Event)> feed =
-        Channel.CreateBounded<(ulong, JourneyEvent)>(new BoundedChannelOptions(100_000) { SingleWriter = true });
+    // Journey events as stored, decoded by the fold as a rebuild decodes them (JourneyEventJson.DecodeFields):
+    // only the fields it reads, without an event object and its strings (a tenth of what the server allocated
+    // during a streaming ingest went to decoding whole events here).
+    private readonly Channel<(ulong Position, string Stream, ReadOnlyMemory<byte> Data)> feed =
+        Channel.CreateBounded<(ulong, string, ReadOnlyMemory<byte>)>(new BoundedChannelOptions(100_000) { SingleWriter = true });
     private readonly CancellationTokenSource stopping = new();
     private LeadTimeProjection projection = new(catalog);
     private Task pump = Task.CompletedTask;
@@ -219,7 +222,14 @@ internal sealed partial class LeadTimeProjectionGrain(
         var applied = 0;
         while (feed.Reader.TryRead(out var item))
         {
-            projection.Apply(item.Position, item.Event);
+            try
+            {
+                projection.Apply(item.Position, JourneyEventJson.DecodeFields(item.Data.Span));
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException)
+            {
+                LogUndecodable(ex, item.Position, item.Stream);
+            }
             if (++applied == EventsPerTurn)
             {
                 // Let queries in between slices; the rest follows in this same tick.
@@ -252,7 +262,7 @@ internal sealed partial class LeadTimeProjectionGrain(
         lastSaved = DateTimeOffset.UtcNow;
     }
 
-    // Reads the log outside the grain's turn (decoding JSON on another core) and feeds the fold.
+    // Reads the log outside the grain's turn and feeds the fold.
     private async Task PumpAsync(ulong? after, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
@@ -268,17 +278,7 @@ internal sealed partial class LeadTimeProjectionGrain(
                         {
                             continue;
                         }
-                        JourneyEvent decoded;
-                        try
-                        {
-                            decoded = JourneyEventJson.Deserialize(recorded.Data.Span);
-                        }
-                        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException)
-                        {
-                            LogUndecodable(ex, recorded.Position, recorded.Stream);
-                            continue;
-                        }
-                        await feed.Writer.WriteAsync((recorded.Position, decoded), cancellationToken);
+                        await feed.Writer.WriteAsync((recorded.Position, recorded.Stream, recorded.Data), cancellationToken);
                     }
                 }
             }
