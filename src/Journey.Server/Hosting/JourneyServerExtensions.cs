@@ -139,6 +139,7 @@ public static class JourneyServerExtensions
             silo.Services.AddJourneySerialization();
         });
         builder.Services.AddHostedService<ProjectionKeeper>();
+        builder.Services.AddSingleton<LeadTimesResponses>();
         builder.Services.AddSingleton<IdleMemoryTrimmer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IdleMemoryTrimmer>());
         return builder;

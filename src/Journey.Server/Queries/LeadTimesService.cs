@@ -9,11 +9,11 @@ namespace Journey.Server.Queries;
 
 /// <summary>gRPC <c>journey.v1.LeadTimes</c>: the lead-time projection's figures for process owners.</summary>
 [Authorize(Policy = JourneyRoles.ProcessOwner)]
-public sealed class LeadTimesService(IGrainFactory grains) : Contract.LeadTimes.LeadTimesBase
+public sealed class LeadTimesService(IGrainFactory grains, LeadTimesResponses responses) : Contract.LeadTimes.LeadTimesBase
 {
     public override async Task<Contract.LeadTimesReport> GetLeadTimes(Contract.GetLeadTimesRequest request, ServerCallContext context)
     {
         var report = await grains.GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key).GetReportAsync();
-        return LeadTimesMapping.ToContract(report, string.IsNullOrEmpty(request.JourneyType) ? null : request.JourneyType);
+        return responses.For(report, string.IsNullOrEmpty(request.JourneyType) ? null : request.JourneyType);
     }
 }

@@ -1,4 +1,5 @@
 using Journey.Server.Projections;
+using Journey.Server.Queries;
 using Journey.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,6 +19,32 @@ public sealed class ReportPathTests
 
         // Nothing was folded in between, so both calls hand out the one immutable report.
         Assert.Same(first, second);
+    }
+
+    [Fact]
+    public async Task a_reports_contract_form_is_made_once_per_report_and_journey_type()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var grain = server.Services.GetRequiredService<IGrainFactory>().GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key);
+        var appended = await server.AppendAsAgenciesAsync(Events.HandComputedJourney(Events.NewPerson()));
+        var report = await Wait.UntilAsync(grain.GetReportAsync, r => r.Checkpoint >= appended.Max(a => a.Accepted.Position), "the report to hold the journey");
+        var responses = server.Services.GetRequiredService<LeadTimesResponses>();
+
+        var all = responses.For(report, null);
+        var faBarn = responses.For(report, "fa-barn");
+        var unknown = responses.For(report, "finnes-ikke");
+
+        Assert.Same(all, responses.For(report, null));
+        Assert.Same(faBarn, responses.For(report, "fa-barn"));
+        Assert.Equal(LeadTimesMapping.ToContract(report), all);
+        Assert.Equal(["fa-barn"], faBarn.JourneyTypes.Select(t => t.JourneyType));
+        // What is not in the report is answered, empty, but not remembered.
+        Assert.Empty(unknown.JourneyTypes);
+        Assert.NotSame(unknown, responses.For(report, "finnes-ikke"));
+        // Another report, even an equal one, is made again.
+        var next = report with { };
+        Assert.NotSame(all, responses.For(next, null));
+        Assert.Equal(all, responses.For(next, null));
     }
 
     [Theory]
