@@ -167,7 +167,8 @@ public sealed partial class EventValidator(JourneyCatalog catalog, Pseudonymiser
         {
             violations.Add(new("attributes", $"at most {limits.MaxAttributes} attributes are allowed"));
         }
-        foreach (var (key, value) in e.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
+        // In key order, so violations come in the same order however the map was sent (most events have none).
+        foreach (var (key, value) in e.Attributes.Count == 0 ? [] : (IEnumerable<KeyValuePair<string, string>>)e.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
         {
             if (activity is not null && !activity.Attributes.Contains(key))
             {

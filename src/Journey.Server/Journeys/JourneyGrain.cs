@@ -57,7 +57,9 @@ internal sealed partial class JourneyGrain(IEventStore store, ILogger<JourneyGra
     private readonly Dictionary<Guid, StoredEvent> stored = [];
     private ulong? lastRevision;
 
-    private string StreamName => this.GetPrimaryKeyString();
+    // The key is kept as UTF-8 in the grain id; decoded once, not at every append.
+    private string StreamName => streamName ??= this.GetPrimaryKeyString();
+    private string? streamName;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {

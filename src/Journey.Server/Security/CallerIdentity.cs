@@ -28,7 +28,18 @@ public sealed record CallerIdentity(
     public static readonly CallerIdentity Anonymous = new("anonymous", "anonymous", [], [], null);
 
     /// <summary>Whether the caller may emit events as <paramref name="agency"/>.</summary>
-    public bool MayEmitAs(string agency) => Agencies.Contains(agency, StringComparer.Ordinal);
+    public bool MayEmitAs(string agency)
+    {
+        // Asked for every event ingested: a loop, not an enumerator.
+        for (var i = 0; i < Agencies.Count; i++)
+        {
+            if (string.Equals(Agencies[i], agency, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>The key the per-agency rate limit counts under: the agencies the credentials speak for.</summary>
     public string RateKey => Agencies.Count == 0 ? Organisation : string.Join('+', Agencies);
