@@ -116,9 +116,7 @@ public sealed class AuthenticationTests(ServerFixture fixture) : IClassFixture<S
     [Fact]
     public async Task an_expired_token_is_unauthenticated()
     {
-        var key = DevelopmentTokens.TryLoadKey(Server.DataDir)!;
-        var expired = DevelopmentTokens.Create(key, JourneyRoles.ProcessOwner, null, TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddHours(-1));
-        using var channel = CommonOptions.Channel(Server.Address, TokenSource.Fixed(expired), JourneyRoles.ProcessOwner);
+        using var channel = FixedTokenChannel(Server, JourneyRoles.ProcessOwner, null, TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddHours(-1));
 
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
             await new Contract.LeadTimes.LeadTimesClient(channel).GetLeadTimesAsync(new Contract.GetLeadTimesRequest()));
@@ -132,15 +130,15 @@ public sealed class AuthenticationTests(ServerFixture fixture) : IClassFixture<S
     {
         // No clock skew, so the token's own expiry is the line; the server has already seen it when it passes.
         await using var server = await RunningServer.StartAsync(settings: ["--Journey:Auth:ClockSkew=00:00:00"]);
-        var key = DevelopmentTokens.TryLoadKey(server.DataDir)!;
-        var token = DevelopmentTokens.Create(key, JourneyRoles.ProcessOwner, null, TimeSpan.FromSeconds(2));
-        var expiresAt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).ValidTo;
-        using var channel = CommonOptions.Channel(server.Address, TokenSource.Fixed(token), JourneyRoles.ProcessOwner);
+        var lifetime = TimeSpan.FromSeconds(2);
+        // The token's expiry is this instant or up to a second before it (JWT times are whole seconds).
+        var expiresBy = DateTimeOffset.UtcNow + lifetime;
+        using var channel = FixedTokenChannel(server, JourneyRoles.ProcessOwner, null, lifetime);
         var leadTimes = new Contract.LeadTimes.LeadTimesClient(channel);
 
         await leadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest());
         await leadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest());
-        await Task.Delay(expiresAt - DateTime.UtcNow + TimeSpan.FromMilliseconds(500));
+        await Task.Delay(expiresBy - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(500));
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
             await leadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest()));
 
@@ -151,9 +149,7 @@ public sealed class AuthenticationTests(ServerFixture fixture) : IClassFixture<S
     [Fact]
     public async Task a_token_used_again_still_speaks_only_for_its_own_agency()
     {
-        var key = DevelopmentTokens.TryLoadKey(Server.DataDir)!;
-        var token = DevelopmentTokens.Create(key, JourneyRoles.Agency, "folkeregisteret", TimeSpan.FromMinutes(5));
-        using var channel = CommonOptions.Channel(Server.Address, TokenSource.Fixed(token), JourneyRoles.Agency);
+        using var channel = FixedTokenChannel(Server, JourneyRoles.Agency, "folkeregisteret", TimeSpan.FromMinutes(5));
         var ingest = new Contract.Ingest.IngestClient(channel);
         var asAnother = Events.FaBarn(Events.NewPerson(), "nav.barnetrygd.vedtak", "2025-03-24T10:00:00+01:00");
 
@@ -182,9 +178,7 @@ public sealed class AuthenticationTests(ServerFixture fixture) : IClassFixture<S
     [Fact]
     public async Task an_agency_token_for_an_agency_not_in_the_catalog_may_emit_nothing()
     {
-        var key = DevelopmentTokens.TryLoadKey(Server.DataDir)!;
-        var token = DevelopmentTokens.Create(key, JourneyRoles.Agency, "finnes-ikke", TimeSpan.FromMinutes(5));
-        using var channel = CommonOptions.Channel(Server.Address, TokenSource.Fixed(token), JourneyRoles.Agency);
+        using var channel = FixedTokenChannel(Server, JourneyRoles.Agency, "finnes-ikke", TimeSpan.FromMinutes(5));
         var e = Birth();
         e.Agency = "finnes-ikke";
 
@@ -193,6 +187,13 @@ public sealed class AuthenticationTests(ServerFixture fixture) : IClassFixture<S
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
     }
+
+    /// <summary>A channel that sends one fixed token signed with the server's development key, as a client holding a token does.</summary>
+    private static GrpcChannel FixedTokenChannel(RunningServer server, string role, string? agency, TimeSpan lifetime, DateTimeOffset? issuedAt = null) =>
+        CommonOptions.Channel(
+            server.Address,
+            TokenSource.Fixed(DevelopmentTokens.Create(DevelopmentTokens.TryLoadKey(server.DataDir)!, role, agency, lifetime, issuedAt)),
+            role);
 
     private static async Task CallAsync(GrpcChannel channel, string method)
     {
