@@ -1,6 +1,10 @@
+using System.Text.Json;
 using Google.Rpc;
 using Grpc.Core;
+using Journey.Server.Ingest;
 using Journey.Server.Tests.Infrastructure;
+using Journey.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Contract = Journey.Contracts.V1;
 
 namespace Journey.Server.Tests;
@@ -178,6 +182,50 @@ public sealed class IngestTests(ServerFixture server) : IClassFixture<ServerFixt
         Assert.True(bytes.Length > 0);
         Assert.False(StoreScan.Contains(bytes, subject), "the subject's identity number was stored");
         Assert.False(StoreScan.Contains(bytes, mother), "the related person's identity number was stored");
+    }
+
+    [Fact]
+    public async Task a_calls_events_share_the_correlation_id_it_supplies_or_one_of_their_own()
+    {
+        var ingest = server.IngestAs("folkeregisteret");
+        Contract.JourneyEvent Birth() => Events.FaBarn(Events.NewPerson(), "folkeregisteret.fodsel.registrert", "2025-03-20T10:00:00+01:00");
+
+        var supplied = await ingest.AppendAsync(new Contract.AppendRequest { Event = Birth() }, new Metadata { { "x-correlation-id", "backfill-2025.03_a" } });
+        var first = await ingest.AppendAsync(new Contract.AppendRequest { Event = Birth() });
+        var second = await ingest.AppendAsync(new Contract.AppendRequest { Event = Birth() });
+        // A value that is not an id (too long, or with other characters) is replaced, never stored.
+        var refused = await ingest.AppendAsync(new Contract.AppendRequest { Event = Birth() }, new Metadata { { "x-correlation-id", "no spaces; allowed" } });
+
+        Assert.Equal("backfill-2025.03_a", await StoredCorrelationIdAsync(supplied.Result.Accepted.Position));
+        var own = new List<string>();
+        foreach (var response in new[] { first, second, refused })
+        {
+            own.Add(await StoredCorrelationIdAsync(response.Result.Accepted.Position));
+        }
+        Assert.Equal(3, own.Distinct().Count());
+        Assert.All(own, id => Assert.Equal(8, Guid.ParseExact(id, "D").Version));
+    }
+
+    [Fact]
+    public void correlation_ids_of_the_server_s_own_are_distinct_version_8_uuids()
+    {
+        var ids = Enumerable.Range(0, 10_000).Select(_ => IngestService.NewCorrelationId()).ToList();
+
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(ids, id =>
+        {
+            var uuid = Guid.ParseExact(id, "D");
+            Assert.Equal(8, uuid.Version);
+            Assert.Equal(0b10, uuid.Variant >> 2);
+        });
+    }
+
+    private async Task<string> StoredCorrelationIdAsync(ulong position)
+    {
+        var store = server.Server.Services.GetRequiredService<IEventStore>();
+        var stored = await store.ReadAllAsync(ReadDirection.Forwards, after: position - 1, maxCount: 1).SingleAsync();
+        using var metadata = JsonDocument.Parse(stored.Metadata);
+        return metadata.RootElement.GetProperty("$correlationId").GetString()!;
     }
 
     [Fact]

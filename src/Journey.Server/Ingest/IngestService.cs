@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Text.Json;
 using System.Threading.Channels;
 using Grpc.Core;
@@ -263,13 +264,29 @@ public sealed partial class IngestService(
         ? "The caller's credentials speak for no agency in the catalog, so it may emit no events."
         : $"The caller may emit events only as {string.Join(" or ", caller.Agencies.Select(a => $"'{a}'"))}.";
 
-    // A caller-supplied correlation id ties a backfill's events together in the store's metadata.
+    // A caller-supplied correlation id ties a backfill's events together in the store's metadata. Read from
+    // the request's headers directly: ServerCallContext.RequestHeaders copies them all into a new Metadata.
     private static string CorrelationId(ServerCallContext context)
     {
-        var supplied = context.RequestHeaders.GetValue("x-correlation-id");
+        string? supplied = context.GetHttpContext().Request.Headers["x-correlation-id"];
         return supplied is { Length: > 0 and <= 64 } && supplied.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
             ? supplied
-            : Guid.NewGuid().ToString();
+            : NewCorrelationId();
+    }
+
+    // Unique, not secret: this process's random prefix and a count, laid out as a UUID (version 8, the
+    // layout RFC 9562 leaves to the application). Guid.NewGuid read the kernel's random source per call.
+    private static readonly ulong CorrelationPrefix = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+    private static long correlationCount;
+
+    internal static string NewCorrelationId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, CorrelationPrefix);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], (ulong)Interlocked.Increment(ref correlationCount));
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true).ToString();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {Count} events failed; they were not acknowledged")]
