@@ -9,26 +9,33 @@ public static class Events
     private static int persons;
     private static readonly HashSet<string> Issued = [];
 
+    private static readonly DateOnly DefaultBirth = new(2025, 3, 20);
+
     /// <summary>A valid synthetic identity number no other test uses.</summary>
     /// <remarks>
     /// One birth date has only a few hundred valid numbers, so random draws for the same date met each other
     /// now and then (a "new" journey then already had an event); a number is handed out once per test run.
+    /// Without a date, persons are born on <see cref="DefaultBirth"/> and, once its numbers are all handed
+    /// out, on the days before it: always before the events the tests send about them.
     /// </remarks>
     public static string NewPerson(DateOnly? born = null)
     {
-        for (var attempt = 0; attempt < 10_000; attempt++)
+        var dates = born is { } given ? [given] : Enumerable.Range(0, 366).Select(days => DefaultBirth.AddDays(-days));
+        foreach (var date in dates)
         {
-            var number = IdentityNumber.CreateSynthetic(
-                new Random(Interlocked.Increment(ref persons) * 7919 + Environment.ProcessId), born ?? new DateOnly(2025, 3, 20));
-            lock (Issued)
+            for (var attempt = 0; attempt < 2_000; attempt++)
             {
-                if (Issued.Add(number))
+                var number = IdentityNumber.CreateSynthetic(new Random(Interlocked.Increment(ref persons) * 7919 + Environment.ProcessId), date);
+                lock (Issued)
                 {
-                    return number;
+                    if (Issued.Add(number))
+                    {
+                        return number;
+                    }
                 }
             }
         }
-        throw new InvalidOperationException($"Every synthetic identity number for {born ?? new DateOnly(2025, 3, 20)} has been handed out; pass another birth date.");
+        throw new InvalidOperationException($"Every synthetic identity number for {born?.ToString() ?? "a year of birth dates"} has been handed out; pass another birth date.");
     }
 
     public static Contract.JourneyEvent FaBarn(string subject, string activity, string occurredAt, Contract.Initiator initiator = Contract.Initiator.Agency, string? eventId = null)
