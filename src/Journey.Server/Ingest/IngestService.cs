@@ -215,9 +215,9 @@ public sealed partial class IngestService(
         return results;
     }
 
-    // GetGrain by interface resolves the interface's grain type and interface type by reflection on every
-    // call (reading its attributes: a twentieth of a unary call's CPU, and again a thirtieth once the grain
-    // type alone was cached); both are resolved once, and each journey's reference made from them.
+    // GetGrain by interface finds the grain type and the interface type by reflection (the interface's
+    // attributes) on every call: 5% of a unary call's CPU, and still 3% with the grain type cached. Both are
+    // resolved once, and each journey's reference made from them.
     private IJourneyGrain JourneyGrainOf(string stream)
     {
         var types = journeyGrainTypes ??= ResolveJourneyGrainTypes();
