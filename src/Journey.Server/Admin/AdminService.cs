@@ -4,6 +4,7 @@ using Grpc.Core;
 using Journey.Domain.Catalog;
 using Journey.Domain.Events;
 using Journey.Domain.LeadTimes;
+using Journey.Server.Hosting;
 using Journey.Server.Ingest;
 using Journey.Server.Projections;
 using Journey.Server.Security;
@@ -28,7 +29,7 @@ public sealed partial class AdminService(IEventStore store, JourneyCatalog catal
     {
         // The live figures as of now, computed before the clock starts: the last report may be a moment old,
         // and asking for it would refresh it in the background, on a core the rebuild needs.
-        var live = await grains.GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key).GetCurrentReportAsync();
+        var live = await grains.Reference<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key).GetCurrentReportAsync();
         var liveCheckpoint = live.Checkpoint ?? 0;
         var from = request.HasFromPosition ? request.FromPosition : 0;
         // The live state has seen nothing beyond its checkpoint, so neither may the state it is compared with.

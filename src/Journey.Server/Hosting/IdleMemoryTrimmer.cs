@@ -51,7 +51,7 @@ internal sealed partial class IdleMemoryTrimmer(IOptions<JourneyOptions> options
             // journey's state comes back from its stream in one read. The projection is exempt (always active).
             await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection([silo.SiloAddress], idleAfter);
             // The month cubes filtered queries are made from: rebuilt by the next such query.
-            await grains.GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key).ReleaseCachesAsync();
+            await grains.Reference<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key).ReleaseCachesAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,3 +1,5 @@
+using Journey.Server.Hosting;
+
 namespace Journey.Server.Projections;
 
 /// <summary>
@@ -14,7 +16,7 @@ public sealed partial class ProjectionKeeper(IGrainFactory grains, ILogger<Proje
         {
             try
             {
-                await grains.GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key).EnsureRunningAsync().WaitAsync(stoppingToken);
+                await grains.Reference<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key).EnsureRunningAsync().WaitAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

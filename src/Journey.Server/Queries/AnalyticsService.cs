@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Journey.Domain.Catalog;
 using Journey.Domain.LeadTimes;
+using Journey.Server.Hosting;
 using Journey.Server.Ingest;
 using Journey.Server.Projections;
 using Journey.Server.Security;
@@ -99,7 +100,7 @@ public sealed class AnalyticsService(IGrainFactory grains, JourneyCatalog catalo
     {
         var filter = Validate(query);
         var k = options.Value.MinGroupSize;
-        var report = await grains.GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key).QueryAsync(filter);
+        var report = await grains.Reference<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key).QueryAsync(filter);
         var scope = new Contract.AnalyticsScope { Checkpoint = report.Checkpoint ?? 0, MinGroupSize = (uint)k, Query = query };
         return (report.Suppress(k), scope);
     }

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Journey.Domain.LeadTimes;
+using Journey.Server.Hosting;
 using Journey.Server.Projections;
 using Journey.Server.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -13,7 +14,7 @@ public sealed class LeadTimesService(IGrainFactory grains, LeadTimesResponses re
 {
     public override async Task<Contract.LeadTimesReport> GetLeadTimes(Contract.GetLeadTimesRequest request, ServerCallContext context)
     {
-        var report = await grains.GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key).GetReportAsync();
+        var report = await grains.Reference<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key).GetReportAsync();
         return responses.For(report, string.IsNullOrEmpty(request.JourneyType) ? null : request.JourneyType);
     }
 }
