@@ -7,17 +7,22 @@ namespace Journey.Server.Tests;
 /// <summary>From acknowledged events to a process owner's figures, through the live projection.</summary>
 public sealed class LeadTimeTests
 {
+    /// <summary>As many journeys as a process owner must see together (k = 5): fewer are suppressed.</summary>
+    private const int Journeys = 5;
+
     [Fact]
-    public async Task a_hand_computed_journey_gives_exactly_the_expected_lead_times()
+    public async Task hand_computed_journeys_give_exactly_the_expected_lead_times()
     {
         await using var server = await RunningServer.StartAsync();
-        var results = await server.AppendAsAgenciesAsync(Events.HandComputedJourney(Events.NewPerson()));
+        // Five persons through the same hand-computed journey: every figure is that journey's.
+        var results = await server.AppendAsAgenciesAsync(
+            Enumerable.Range(0, Journeys).SelectMany(_ => Events.HandComputedJourney(Events.NewPerson())));
         Assert.All(results, r => Assert.Equal(Contract.EventResult.OutcomeOneofCase.Accepted, r.OutcomeCase));
 
         var report = await Wait.UntilAsync(
             async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest { JourneyType = "fa-barn" }),
-            r => r.JourneyTypes.Count == 1 && r.JourneyTypes[0].Journeys == 1,
-            "the journey to appear in the lead times");
+            r => r.JourneyTypes.Count == 1 && r.JourneyTypes[0].Journeys == Journeys,
+            "the journeys to appear in the lead times");
 
         var type = Assert.Single(report.JourneyTypes);
         Assert.Equal(Events.HandComputed.EndToEnd, type.EndToEnd.MedianSeconds);
@@ -26,7 +31,7 @@ public sealed class LeadTimeTests
 
         var barnetrygd = Assert.Single(type.Services, s => s.Service == "barnetrygd");
         Assert.Equal("nav", barnetrygd.Agency);
-        Assert.Equal(1ul, barnetrygd.Count);
+        Assert.Equal((ulong)Journeys, barnetrygd.Count);
         Assert.Equal(Events.HandComputed.BarnetrygdWaiting, barnetrygd.WaitingForCitizen.MedianSeconds);
         Assert.Equal(Events.HandComputed.BarnetrygdProcessing, barnetrygd.AgencyProcessing.MedianSeconds);
         Assert.Equal(Events.HandComputed.BarnetrygdDelivery, barnetrygd.Delivery.MedianSeconds);
@@ -40,35 +45,64 @@ public sealed class LeadTimeTests
 
         var month = Assert.Single(type.Months);
         Assert.Equal("2025-03", month.Month);
-        Assert.Equal(1ul, month.Journeys);
+        Assert.Equal((ulong)Journeys, month.Journeys);
+        Assert.False(type.Suppressed);
     }
 
     [Fact]
     public async Task live_figures_follow_an_acknowledged_event()
     {
         await using var server = await RunningServer.StartAsync();
-        var journey = Events.HandComputedJourney(Events.NewPerson());
-        // Everything but the last delivery: the journey is not complete yet.
-        ulong position = 0;
-        foreach (var e in journey.Take(journey.Count - 1))
-        {
-            position = (await server.IngestAs(e.Agency).AppendAsync(new Contract.AppendRequest { Event = e })).Result.Accepted.Position;
-        }
+        var journeys = Enumerable.Range(0, Journeys).Select(_ => Events.HandComputedJourney(Events.NewPerson())).ToList();
+        // Everything but the last delivery of each: no journey is complete yet.
+        var first = await server.AppendAsAgenciesAsync(journeys.SelectMany(j => j.Take(j.Count - 1)));
         var before = await Wait.UntilAsync(
             async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest()),
-            r => r.Checkpoint >= position,
+            r => r.Checkpoint >= first.Max(a => a.Accepted.Position),
             "the projection to reach the first events");
         var faBarn = before.JourneyTypes.Single(t => t.JourneyType == "fa-barn");
         Assert.Equal(0ul, faBarn.Journeys);
-        Assert.Equal(1ul, faBarn.Services.Single(s => s.Service == "barnetrygd").Count);
+        Assert.Equal((ulong)Journeys, faBarn.Services.Single(s => s.Service == "barnetrygd").Count);
 
-        var last = await server.IngestAs(journey[^1].Agency).AppendAsync(new Contract.AppendRequest { Event = journey[^1] });
+        var last = await server.AppendAsAgenciesAsync(journeys.Select(j => j[^1]));
 
         var after = await Wait.UntilAsync(
             async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest()),
-            r => r.Checkpoint >= last.Result.Accepted.Position,
-            "the projection to reach the acknowledged event",
+            r => r.Checkpoint >= last.Max(a => a.Accepted.Position),
+            "the projection to reach the acknowledged events",
             TimeSpan.FromSeconds(5));
-        Assert.Equal(1ul, after.JourneyTypes.Single(t => t.JourneyType == "fa-barn").Journeys);
+        Assert.Equal((ulong)Journeys, after.JourneyTypes.Single(t => t.JourneyType == "fa-barn").Journeys);
+    }
+
+    [Fact]
+    public async Task a_process_owner_sees_a_journey_type_of_fewer_than_k_journeys_suppressed_until_the_kth()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var four = await server.AppendAsAgenciesAsync(
+            Enumerable.Range(0, Journeys - 1).SelectMany(_ => Events.HandComputedJourney(Events.NewPerson())));
+
+        var shown = await Wait.UntilAsync(
+            async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest { JourneyType = "fa-barn" }),
+            r => r.Checkpoint >= four.Max(a => a.Accepted.Position),
+            "the projection to fold four journeys");
+
+        // The projection holds all four; the answer names the type and hides every figure.
+        Assert.Equal((ulong)Journeys - 1, Assert.Single((await server.ProjectionFiguresAsync("fa-barn")).JourneyTypes).Journeys);
+        var type = Assert.Single(shown.JourneyTypes);
+        Assert.True(type.Suppressed);
+        Assert.Equal((0ul, 0ul, 0ul), (type.Journeys, type.JourneysSeen, type.EndToEnd.Count));
+        Assert.Equal(0, type.EndToEnd.MedianSeconds);
+        Assert.All(type.Services, s => Assert.Equal((true, 0ul, 0.0), (s.Suppressed, s.Count, s.Total.MedianSeconds)));
+        Assert.All(type.Months, m => Assert.Equal((true, 0ul), (m.Suppressed, m.Journeys)));
+
+        var fifth = await server.AppendAsAgenciesAsync(Events.HandComputedJourney(Events.NewPerson()));
+        var five = await Wait.UntilAsync(
+            async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest { JourneyType = "fa-barn" }),
+            r => r.Checkpoint >= fifth.Max(a => a.Accepted.Position),
+            "the projection to fold the fifth journey");
+        var shownType = Assert.Single(five.JourneyTypes);
+        Assert.False(shownType.Suppressed);
+        Assert.Equal((ulong)Journeys, shownType.Journeys);
+        Assert.Equal(Events.HandComputed.EndToEnd, shownType.EndToEnd.MedianSeconds);
     }
 }

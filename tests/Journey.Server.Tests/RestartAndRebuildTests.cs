@@ -101,7 +101,7 @@ public sealed class RestartAndRebuildTests
         var after = await server.AppendAsAgenciesAsync(Events.HandComputedJourney(Events.NewPerson()));
 
         var report = await Wait.UntilAsync(
-            async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest()),
+            () => server.ProjectionFiguresAsync(),
             r => r.Checkpoint >= after.Max(a => a.Accepted.Position),
             "the projection to fold the events after the undecodable one");
 

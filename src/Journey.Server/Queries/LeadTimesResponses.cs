@@ -1,18 +1,21 @@
 using System.Collections.Concurrent;
 using Journey.Domain.LeadTimes;
+using Microsoft.Extensions.Options;
 using Contract = Journey.Contracts.V1;
 
 namespace Journey.Server.Queries;
 
 /// <summary>
-/// The projection's last report in its journey.v1 form, made once per report and journey type rather than
-/// once per query. The projection hands out the same report until it has computed a newer one (at most
+/// The projection's last report in its journey.v1 form, with every group smaller than
+/// <see cref="AnalyticsOptions.MinGroupSize"/> suppressed (PRODUCT.md: what process owners see is
+/// k-anonymous), made once per report and journey type rather than once per query. The projection hands out the same report until it has computed a newer one (at most
 /// once a second), while a dashboard or a process owner's tool may ask every few milliseconds: building the
 /// messages was a twentieth of what the server allocated during the bench's streaming ingest. The messages
 /// are only ever serialised once made, so calls can share them.
 /// </summary>
-public sealed class LeadTimesResponses
+public sealed class LeadTimesResponses(IOptions<AnalyticsOptions> options)
 {
+    private readonly int minGroupSize = options.Value.MinGroupSize;
     private Made? last;
 
     /// <summary>The report for <paramref name="journeyType"/> (all types when null) in its contract form.</summary>
@@ -23,18 +26,20 @@ public sealed class LeadTimesResponses
         // callers ask must not grow the cache.
         if (journeyType is not null && !report.JourneyTypes.Any(t => t.JourneyType == journeyType))
         {
-            return LeadTimesMapping.ToContract(report, journeyType);
+            return LeadTimesMapping.ToContract(report.Suppress(minGroupSize), journeyType);
         }
         var made = last;
         if (made is null || !ReferenceEquals(made.Report, report))
         {
-            last = made = new Made(report, new ConcurrentDictionary<string, Contract.LeadTimesReport>(StringComparer.Ordinal));
+            last = made = new Made(report, report.Suppress(minGroupSize), new ConcurrentDictionary<string, Contract.LeadTimesReport>(StringComparer.Ordinal));
         }
         return made.ByJourneyType.GetOrAdd(
             journeyType ?? "",
-            static (type, report) => LeadTimesMapping.ToContract(report, type.Length == 0 ? null : type),
-            report);
+            static (type, shown) => LeadTimesMapping.ToContract(shown, type.Length == 0 ? null : type),
+            made.Shown);
     }
 
-    private sealed record Made(LeadTimeReport Report, ConcurrentDictionary<string, Contract.LeadTimesReport> ByJourneyType);
+    /// <param name="Report">The projection's report, as the key.</param>
+    /// <param name="Shown">The same report with its small groups suppressed: what is mapped.</param>
+    private sealed record Made(LeadTimeReport Report, LeadTimeReport Shown, ConcurrentDictionary<string, Contract.LeadTimesReport> ByJourneyType);
 }

@@ -8,7 +8,7 @@ using Contract = Journey.Contracts.V1;
 
 namespace Journey.Server.Queries;
 
-/// <summary>gRPC <c>journey.v1.LeadTimes</c>: the lead-time projection's figures for process owners.</summary>
+/// <summary>gRPC <c>journey.v1.LeadTimes</c>: the lead-time projection's figures for process owners, small groups suppressed.</summary>
 [Authorize(Policy = JourneyRoles.ProcessOwner)]
 public sealed class LeadTimesService(IGrainFactory grains, LeadTimesResponses responses) : Contract.LeadTimes.LeadTimesBase
 {

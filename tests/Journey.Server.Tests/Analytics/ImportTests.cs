@@ -6,6 +6,7 @@ using Journey.Cli.Commands;
 using Journey.Domain.Catalog;
 using Journey.Domain.Events;
 using Journey.Domain.ProcessMining;
+using Journey.Server.Queries;
 using Journey.Server.Security;
 using Journey.Server.Tests.Infrastructure;
 using Journey.Storage;
@@ -136,15 +137,20 @@ public sealed class ImportTests(ImportServerFixture fixture) : IClassFixture<Imp
         var journeyType = SharedLogs.JourneyType(path);
 
         var summary = await fixture.ImportAsync(path);
-        var live = await fixture.CaughtUpAsync(journeyType);
+        var shown = await fixture.CaughtUpAsync(journeyType);
+        var live = await fixture.Server.ProjectionFiguresAsync(journeyType);
         var offline = await AnalyzeCommand.RunAsync(path, null, new LogImportOptions(journeyType, ImportServerFixture.Agency), fixture.Catalog, CancellationToken.None);
 
         Assert.Equal((0L, summary.Events), (summary.Rejected, summary.Accepted + summary.Duplicates));
         Assert.Equal(offline.Log.Events, summary.Events);
-        // The lead-time document of the live server equals the one computed offline, figure for figure.
+        // The live projection's lead-time document equals the one computed offline, figure for figure.
         Assert.Equal(
             JsonNode.Parse(LeadTimesCommand.ToJson(live))!["journeyTypes"]!.ToJsonString(),
             JsonNode.Parse(AnalyzeCommand.ToJson(offline))!["leadTimes"]!["journeyTypes"]!.ToJsonString());
+        // And a process owner gets exactly those figures with every group of fewer than five journeys suppressed.
+        Assert.Equal(
+            JsonNode.Parse(LeadTimesCommand.ToJson(LeadTimesMapping.ToContract(offline.LeadTimes!.Suppress(5), journeyType)))!["journeyTypes"]!.ToJsonString(),
+            JsonNode.Parse(LeadTimesCommand.ToJson(shown))!["journeyTypes"]!.ToJsonString());
         // And the process-mining figures equal EventLogAnalysis's on the file as it is.
         var type = Assert.Single(live.JourneyTypes);
         Assert.Equal((ulong)offline.Log.Cases, type.JourneysSeen);
@@ -183,7 +189,9 @@ public sealed class ImportTests(ImportServerFixture fixture) : IClassFixture<Imp
         var columns = new CsvLogOptions(CaseColumn: "case", ActivityColumn: "activity", TimestampColumn: "time");
 
         var summary = await fixture.ImportAsync(csv, columns, ImportServerFixture.CsvJourneyType);
-        var type = Assert.Single((await fixture.CaughtUpAsync(ImportServerFixture.CsvJourneyType)).JourneyTypes);
+        await fixture.CaughtUpAsync(ImportServerFixture.CsvJourneyType);
+        // One journey: a process owner sees it suppressed, so the projection's own figures are read.
+        var type = Assert.Single((await fixture.Server.ProjectionFiguresAsync(ImportServerFixture.CsvJourneyType)).JourneyTypes);
 
         Assert.Equal(3L, summary.Accepted + summary.Duplicates);
         var decide = type.DirectlyFollows.Single(a => a.From == "kommune.csv-import.register-request" && a.To == "kommune.csv-import.decide");
@@ -280,9 +288,11 @@ public sealed class ImportCommandLineTests
             type.EnumerateObject().Select(p => p.Name));
         // p99 of the six case durations: rank 4.95 → 1,368,780 + 0.95 · (1,576,440 − 1,368,780).
         Assert.Equal(1_566_057, type.GetProperty("span").GetProperty("p99Seconds").GetDouble(), 3);
-        Assert.Contains(type.GetProperty("directlyFollows").EnumerateArray(), a => a.GetProperty("from").GetString() == "kommune.running-example.decide"
-            && a.GetProperty("to").GetString() == "kommune.running-example.pay-compensation"
-            && a.GetProperty("times").GetProperty("count").GetInt64() == 3);
+        // Three of the six journeys go from decide to pay compensation: fewer than k, so the arc is listed, suppressed.
+        var arc = Assert.Single(type.GetProperty("directlyFollows").EnumerateArray(), a => a.GetProperty("from").GetString() == "kommune.running-example.decide"
+            && a.GetProperty("to").GetString() == "kommune.running-example.pay-compensation");
+        Assert.True(arc.GetProperty("suppressed").GetBoolean());
+        Assert.Equal((0, 0), (arc.GetProperty("journeys").GetInt64(), arc.GetProperty("times").GetProperty("count").GetInt64()));
         // A process without services has nothing to rank.
         Assert.Empty(System.Text.Json.JsonDocument.Parse(ranking).RootElement.GetProperty("opportunities").EnumerateArray());
     }

@@ -36,7 +36,9 @@ public sealed class ReportPathTests
 
         Assert.Same(all, responses.For(report, null));
         Assert.Same(faBarn, responses.For(report, "fa-barn"));
-        Assert.Equal(LeadTimesMapping.ToContract(report), all);
+        // What process owners may see: the one journey is fewer than k = 5.
+        Assert.Equal(LeadTimesMapping.ToContract(report.Suppress(5)), all);
+        Assert.True(all.JourneyTypes.Single(t => t.JourneyType == "fa-barn").Suppressed);
         Assert.Equal(["fa-barn"], faBarn.JourneyTypes.Select(t => t.JourneyType));
         // What is not in the report is answered, empty, but not remembered.
         Assert.Empty(unknown.JourneyTypes);

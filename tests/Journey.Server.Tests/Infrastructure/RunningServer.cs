@@ -5,6 +5,8 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Journey.Cli.Commands;
 using Journey.Server.Hosting;
+using Journey.Server.Projections;
+using Journey.Server.Queries;
 using Journey.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -86,6 +88,18 @@ public sealed class RunningServer : IAsyncDisposable
     }
 
     public Contract.LeadTimes.LeadTimesClient LeadTimes => new(ChannelFor(JourneyRoles.ProcessOwner));
+
+    /// <summary>
+    /// The live projection's own figures, in their journey.v1 form but with no group suppressed: what a
+    /// process owner would see of it without k-anonymity. For tests of the fold itself, whose journeys are
+    /// fewer than k; what process owners get is <see cref="LeadTimes"/>.
+    /// </summary>
+    public async Task<Contract.LeadTimesReport> ProjectionFiguresAsync(string? journeyType = null)
+    {
+        var report = await app.Services.GetRequiredService<IGrainFactory>()
+            .GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key).GetReportAsync();
+        return LeadTimesMapping.ToContract(report, journeyType);
+    }
 
     public Contract.Admin.AdminClient Admin => new(ChannelFor(JourneyRoles.Admin));
 
