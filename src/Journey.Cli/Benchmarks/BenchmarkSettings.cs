@@ -30,6 +30,9 @@ public sealed record BenchmarkSettings
     /// <summary>Concurrent appenders of the store baseline, as many grains append at once in the server.</summary>
     public int BaselineAppenders { get; init; } = 512;
 
+    /// <summary>Rebuilds from position zero, one after another; the median is the figure.</summary>
+    public int Rebuilds { get; init; } = 3;
+
     /// <summary>Pause between two lead-time queries while ingest runs.</summary>
     public TimeSpan QueryInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
@@ -55,6 +58,7 @@ public sealed record BenchmarkSettings
         ArgumentOutOfRangeException.ThrowIfLessThan(Streams, 1, nameof(Streams));
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchesInFlight, 1, nameof(BatchesInFlight));
         ArgumentOutOfRangeException.ThrowIfLessThan(BaselineAppenders, 1, nameof(BaselineAppenders));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Rebuilds, 1, nameof(Rebuilds));
         ArgumentOutOfRangeException.ThrowIfLessThan(MemorySettleLimit, TimeSpan.Zero, nameof(MemorySettleLimit));
     }
 }

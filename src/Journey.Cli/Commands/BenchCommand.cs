@@ -16,18 +16,19 @@ public static class BenchCommand
     public static Command Create()
     {
         var defaults = new BenchmarkSettings();
-        var events = new Option<int>("--events") { Description = "Events to stream (and to append to the store alone)", DefaultValueFactory = _ => defaults.Events };
-        var journeys = new Option<int?>("--journeys") { Description = "Journeys they belong to (default: one per ten events)" };
-        var unaryEvents = new Option<int?>("--unary-events") { Description = "Events sent one call each by 64 callers (default: a tenth of --events)" };
-        var batchSize = new Option<int>("--batch-size") { Description = "Events per streamed batch", DefaultValueFactory = _ => defaults.BatchSize };
-        var streams = new Option<int>("--streams") { Description = "Streams at once (each agency streams its own events)", DefaultValueFactory = _ => defaults.Streams };
+        var events = new Option<int>("--events") { Description = "Events to stream (and to append to the store alone)", DefaultValueFactory = _ => defaults.Events }.AtLeast(1);
+        var journeys = new Option<int?>("--journeys") { Description = "Journeys they belong to (default: one per ten events)" }.AtLeast(1);
+        var unaryEvents = new Option<int?>("--unary-events") { Description = "Events sent one call each by 64 callers (default: a tenth of --events)" }.AtLeast(0);
+        var batchSize = new Option<int>("--batch-size") { Description = "Events per streamed batch", DefaultValueFactory = _ => defaults.BatchSize }.AtLeast(1);
+        var streams = new Option<int>("--streams") { Description = "Streams at once (each agency streams its own events)", DefaultValueFactory = _ => defaults.Streams }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Seed of the simulated journeys", DefaultValueFactory = _ => defaults.Seed };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures to this JSON file" };
         var keep = new Option<bool>("--keep") { Description = "Keep the temporary stores and the server's log" };
-        var settle = new Option<int>("--settle-seconds") { Description = "Longest wait for the server's memory to settle before it is measured", DefaultValueFactory = _ => (int)defaults.MemorySettleLimit.TotalSeconds };
+        var settle = new Option<int>("--settle-seconds") { Description = "Longest wait for the server's memory to settle before it is measured", DefaultValueFactory = _ => (int)defaults.MemorySettleLimit.TotalSeconds }.AtLeast(0);
+        var rebuilds = new Option<int>("--rebuilds") { Description = "Rebuilds from position zero, one after another (the median is the figure)", DefaultValueFactory = _ => defaults.Rebuilds }.AtLeast(1);
         var command = new Command("bench", "Measure the store, streaming and unary ingest, queries during ingest, rebuild and memory on this machine")
         {
-            events, journeys, unaryEvents, batchSize, streams, seed, json, keep, settle,
+            events, journeys, unaryEvents, batchSize, streams, seed, json, keep, settle, rebuilds,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -42,6 +43,7 @@ public static class BenchCommand
                 Seed = parse.GetValue(seed),
                 Keep = parse.GetValue(keep),
                 MemorySettleLimit = TimeSpan.FromSeconds(parse.GetValue(settle)),
+                Rebuilds = parse.GetValue(rebuilds),
             };
             var invocation = "journey " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
             var result = await new BenchmarkRunner(settings, line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]")).RunAsync(cancellationToken);

@@ -34,6 +34,23 @@ public static class CommonOptions
         DefaultValueFactory = _ => DefaultDataDir,
     };
 
+    /// <summary>
+    /// Refuses a count below <paramref name="minimum"/> when the command line is parsed, naming the option,
+    /// before anything runs (a value the code below would only throw at, with a stack trace).
+    /// </summary>
+    public static Option<T> AtLeast<T>(this Option<T> option, long minimum)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<T>() is { } value && Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) < minimum)
+            {
+                result.AddError($"{option.Name} must be at least {minimum:N0}; it was {value}.");
+            }
+        });
+        return option;
+    }
+
     /// <summary>Where the command's tokens come from, from its <c>--token</c> and <c>--data-dir</c> options.</summary>
     public static TokenSource Tokens(ParseResult parse, Option<string?> token, Option<string> dataDir) =>
         TokenSource.Resolve(parse.GetValue(token), parse.GetValue(dataDir) ?? DefaultDataDir);

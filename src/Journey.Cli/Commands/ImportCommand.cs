@@ -48,7 +48,7 @@ public static class ImportCommand
             DefaultValueFactory = _ => "agency",
         };
         initiator.AcceptOnlyFromAmong("citizen", "agency", "automatic");
-        var batchSize = new Option<int>("--batch-size") { Description = "Events per streamed batch", DefaultValueFactory = _ => 500 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Events per streamed batch", DefaultValueFactory = _ => 500 }.AtLeast(1);
         var writeCatalog = new Option<string?>("--write-catalog")
         {
             Description = "Send nothing: write a draft catalog file for this log's journey type (kind process-log, one activity per log name, all of --agency) into this directory",

@@ -30,14 +30,14 @@ public static class ReplayCommand
         var token = CommonOptions.Token();
         var dataDir = CommonOptions.DataDir();
         var follow = new Option<bool>("--follow") { Description = "Keep streaming new events once the past is delivered (Ctrl+C to stop)" };
-        var count = new Option<long?>("--count") { Description = "Stop after this many events" };
+        var count = new Option<long?>("--count") { Description = "Stop after this many events" }.AtLeast(1);
         var output = new Option<string?>("--out") { Description = "Write the JSON lines to this file instead of the console" };
         var quiet = new Option<bool>("--quiet") { Description = "Do not print events, only the summary (to measure throughput)" };
         var runs = new Option<int>("--runs")
         {
             Description = "With --quiet: replay this many times after one warm-up replay and print each rate and the best (the benchmark)",
             DefaultValueFactory = _ => 1,
-        };
+        }.AtLeast(1);
         var selection = new SelectionOptions();
         var command = new Command("replay", "Stream the pseudonymised log from a server as JSON lines, and measure the replay rate")
         {

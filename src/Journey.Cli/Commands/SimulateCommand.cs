@@ -13,9 +13,9 @@ public static class SimulateCommand
     public static Command Create()
     {
         var server = CommonOptions.Server();
-        var journeys = new Option<int>("--journeys") { Description = "How many journeys to simulate", DefaultValueFactory = _ => 1_000 };
+        var journeys = new Option<int>("--journeys") { Description = "How many journeys to simulate", DefaultValueFactory = _ => 1_000 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Same seed, same events (and the same event ids: a re-run stores nothing new)", DefaultValueFactory = _ => 1 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Events per streamed batch", DefaultValueFactory = _ => 500 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Events per streamed batch", DefaultValueFactory = _ => 500 }.AtLeast(1);
         var token = CommonOptions.Token();
         var dataDir = CommonOptions.DataDir();
         var command = new Command("simulate", "Send realistic synthetic journeys for the catalog to a server, as the agencies would")

@@ -1,8 +1,6 @@
-using Journey.Cli;
 using Journey.Cli.Commands;
 using Journey.Server.Security;
 using Journey.Server.Tests.Infrastructure;
-using Spectre.Console;
 using Contract = Journey.Contracts.V1;
 
 namespace Journey.Server.Tests.Security;
@@ -14,27 +12,7 @@ namespace Journey.Server.Tests.Security;
 [Collection(ConsoleCollection.Name)]
 public sealed class TokenCommandTests
 {
-    private static async Task<(int Exit, string Out, string Error)> RunAsync(params string[] args)
-    {
-        var (stdout, stderr, ansi) = (Console.Out, Console.Error, AnsiConsole.Console);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        // Spectre keeps the writer it was created with; give it this one for the run, then the old one back.
-        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-        try
-        {
-            var exit = await JourneyCli.Create().Parse(args).InvokeAsync();
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-            AnsiConsole.Console = ansi;
-        }
-    }
+    private static Task<(int Exit, string Out, string Error)> RunAsync(params string[] args) => CommandLine.RunAsync(args);
 
     [Fact]
     public async Task journey_token_prints_a_token_the_development_server_accepts_for_that_agency_only()

@@ -1,0 +1,29 @@
+using Journey.Server.Tests.Infrastructure;
+
+namespace Journey.Server.Tests;
+
+/// <summary>A count the tool cannot work with is refused as the command line is read, naming the option.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class CommandLineInputTests
+{
+    [Theory]
+    [InlineData(new[] { "bench", "--events", "0" }, "--events must be at least 1; it was 0.")]
+    [InlineData(new[] { "bench", "--journeys", "-3" }, "--journeys must be at least 1; it was -3.")]
+    [InlineData(new[] { "bench", "--unary-events", "-1" }, "--unary-events must be at least 0; it was -1.")]
+    [InlineData(new[] { "bench", "--rebuilds", "0" }, "--rebuilds must be at least 1; it was 0.")]
+    [InlineData(new[] { "bench", "--settle-seconds", "-5" }, "--settle-seconds must be at least 0; it was -5.")]
+    [InlineData(new[] { "simulate", "--journeys", "0" }, "--journeys must be at least 1; it was 0.")]
+    [InlineData(new[] { "simulate", "--batch-size", "0" }, "--batch-size must be at least 1; it was 0.")]
+    [InlineData(new[] { "import", "log.xes", "--journey-type", "x", "--agency", "kommune", "--batch-size", "0" }, "--batch-size must be at least 1; it was 0.")]
+    [InlineData(new[] { "replay", "--count", "0" }, "--count must be at least 1; it was 0.")]
+    [InlineData(new[] { "replay", "--quiet", "--runs", "0" }, "--runs must be at least 1; it was 0.")]
+    public async Task a_count_out_of_range_is_refused_before_anything_runs(string[] args, string reason)
+    {
+        var (exit, output, error) = await CommandLine.RunAsync(args);
+
+        Assert.Equal(1, exit);
+        Assert.Contains(reason, output + error, StringComparison.Ordinal);
+        // A parse error, not an exception from inside the command.
+        Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+    }
+}
