@@ -246,22 +246,38 @@ public static class LeadTimesCommand
         }
         foreach (var type in report.JourneyTypes)
         {
+            var title = type.Suppressed
+                ? $"[bold]{Markup.Escape(type.JourneyType)}[/] — fewer journeys than process owners may see: {Hidden}"
+                : $"[bold]{Markup.Escape(type.JourneyType)}[/] — {type.Journeys} completed journeys, end to end: median {Median(type.EndToEnd)}, p90 {P90(type.EndToEnd)}";
             var table = new Table()
-                .Title($"[bold]{Markup.Escape(type.JourneyType)}[/] — {type.Journeys} completed journeys, end to end: median {Days(type.EndToEnd?.MedianSeconds)}, p90 {Days(type.EndToEnd?.P90Seconds)}")
+                .Title(title)
                 .Border(TableBorder.Simple)
                 .AddColumns("Service", "Agency", "Delivered", "Total", "P90", "Waiting", "Processing", "Delivery");
             foreach (var s in type.Services)
             {
                 table.AddRow(
-                    Markup.Escape(s.Service), Markup.Escape(s.Agency), s.Count.ToString(CultureInfo.InvariantCulture),
-                    Days(s.Total?.MedianSeconds), Days(s.Total?.P90Seconds),
-                    Days(s.WaitingForCitizen?.MedianSeconds), Days(s.AgencyProcessing?.MedianSeconds), Days(s.Delivery?.MedianSeconds));
+                    Markup.Escape(s.Service), Markup.Escape(s.Agency), s.Suppressed ? Hidden : s.Count.ToString(CultureInfo.InvariantCulture),
+                    Median(s.Total), P90(s.Total), Median(s.WaitingForCitizen), Median(s.AgencyProcessing), Median(s.Delivery));
             }
             AnsiConsole.Write(table);
         }
-        AnsiConsole.MarkupLine("[grey]Days. Total, waiting (for the citizen), processing (by the agency) and delivery are medians; P90 is the total's 90th percentile.[/]");
+        AnsiConsole.MarkupLine($"[grey]Days. Total, waiting (for the citizen), processing (by the agency) and delivery are medians; P90 is the total's 90th percentile; '{None}': no journey yet. " +
+            $"'{Hidden}': a group of fewer journeys than the server's minimum (Journey:Analytics:MinGroupSize), hidden from process owners.[/]");
     }
 
-    private static string Days(double? seconds) =>
-        ((seconds ?? 0) / 86_400.0).ToString("0.0 'd'", CultureInfo.InvariantCulture);
+    // A suppressed figure is said to be hidden, and a figure of no journeys is a dash: neither is printed as
+    // the zero the server sends in its place.
+    private const string Hidden = "suppressed";
+    private const string None = "–";
+
+    private static string Median(Contract.DurationStats? stats) => Figure(stats, s => s.MedianSeconds);
+
+    private static string P90(Contract.DurationStats? stats) => Figure(stats, s => s.P90Seconds);
+
+    private static string Figure(Contract.DurationStats? stats, Func<Contract.DurationStats, double> seconds) => stats switch
+    {
+        { Suppressed: true } => Hidden,
+        null or { Count: 0 } => None,
+        _ => (seconds(stats) / 86_400.0).ToString("0.0 'd'", CultureInfo.InvariantCulture),
+    };
 }

@@ -15,7 +15,15 @@ public static class CommandLine
         Console.SetOut(output);
         Console.SetError(error);
         // Spectre keeps the writer it was created with; give it this one for the run, then the old one back.
-        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        // Plain text, as when the output goes to a file, and wide enough that a table title stays on one line.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+        });
+        console.Profile.Width = 200;
+        AnsiConsole.Console = console;
         try
         {
             var exit = await JourneyCli.Create().Parse(args).InvokeAsync();

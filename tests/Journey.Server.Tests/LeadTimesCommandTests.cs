@@ -1,0 +1,42 @@
+using System.Globalization;
+using Journey.Server.Security;
+using Journey.Server.Tests.Infrastructure;
+using Contract = Journey.Contracts.V1;
+
+namespace Journey.Server.Tests;
+
+/// <summary><c>journey leadtimes</c> as a process owner reads it: hidden figures are said to be hidden.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class LeadTimesCommandTests
+{
+    [Fact]
+    public async Task the_table_says_suppressed_where_the_server_hides_a_small_group_and_shows_it_from_the_kth_journey()
+    {
+        await using var server = await RunningServer.StartAsync();
+        string[] leadTimes = ["leadtimes", "--journey-type", "fa-barn", "--server", server.Address, "--token", server.TokenFor(JourneyRoles.ProcessOwner)];
+        var four = await server.AppendAsAgenciesAsync(Enumerable.Range(0, 4).SelectMany(_ => Events.HandComputedJourney(Events.NewPerson())));
+        await CaughtUpAsync(server, four);
+
+        var (exit, hidden, _) = await CommandLine.RunAsync(leadTimes);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("fa-barn — fewer journeys than process owners may see: suppressed", hidden, StringComparison.Ordinal);
+        Assert.Contains("foreldrepenger", hidden, StringComparison.Ordinal);
+        // The zeros the server sends in place of hidden figures are never shown as figures.
+        Assert.DoesNotContain("0.0 d", hidden, StringComparison.Ordinal);
+
+        var fifth = await server.AppendAsAgenciesAsync(Events.HandComputedJourney(Events.NewPerson()));
+        await CaughtUpAsync(server, fifth);
+        var (_, shown, _) = await CommandLine.RunAsync(leadTimes);
+
+        var endToEnd = (Events.HandComputed.EndToEnd / 86_400).ToString("0.0 'd'", CultureInfo.InvariantCulture);
+        Assert.Contains($"fa-barn — 5 completed journeys, end to end: median {endToEnd}", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("suppressed", shown.Split("Days.")[0], StringComparison.Ordinal);
+    }
+
+    private static Task<Contract.LeadTimesReport> CaughtUpAsync(RunningServer server, IReadOnlyList<Contract.EventResult> appended) =>
+        Wait.UntilAsync(
+            async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest()),
+            r => r.Checkpoint >= appended.Max(a => a.Accepted.Position),
+            "the projection to fold the journeys");
+}
