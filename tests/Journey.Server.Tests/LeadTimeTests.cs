@@ -56,21 +56,14 @@ public sealed class LeadTimeTests
         var journeys = Enumerable.Range(0, Journeys).Select(_ => Events.HandComputedJourney(Events.NewPerson())).ToList();
         // Everything but the last delivery of each: no journey is complete yet.
         var first = await server.AppendAsAgenciesAsync(journeys.SelectMany(j => j.Take(j.Count - 1)));
-        var before = await Wait.UntilAsync(
-            async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest()),
-            r => r.Checkpoint >= first.Max(a => a.Accepted.Position),
-            "the projection to reach the first events");
+        var before = await server.LeadTimesAfterAsync(first);
         var faBarn = before.JourneyTypes.Single(t => t.JourneyType == "fa-barn");
         Assert.Equal(0ul, faBarn.Journeys);
         Assert.Equal((ulong)Journeys, faBarn.Services.Single(s => s.Service == "barnetrygd").Count);
 
         var last = await server.AppendAsAgenciesAsync(journeys.Select(j => j[^1]));
 
-        var after = await Wait.UntilAsync(
-            async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest()),
-            r => r.Checkpoint >= last.Max(a => a.Accepted.Position),
-            "the projection to reach the acknowledged events",
-            TimeSpan.FromSeconds(5));
+        var after = await server.LeadTimesAfterAsync(last, timeout: TimeSpan.FromSeconds(5));
         Assert.Equal((ulong)Journeys, after.JourneyTypes.Single(t => t.JourneyType == "fa-barn").Journeys);
     }
 
@@ -81,10 +74,7 @@ public sealed class LeadTimeTests
         var four = await server.AppendAsAgenciesAsync(
             Enumerable.Range(0, Journeys - 1).SelectMany(_ => Events.HandComputedJourney(Events.NewPerson())));
 
-        var shown = await Wait.UntilAsync(
-            async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest { JourneyType = "fa-barn" }),
-            r => r.Checkpoint >= four.Max(a => a.Accepted.Position),
-            "the projection to fold four journeys");
+        var shown = await server.LeadTimesAfterAsync(four, "fa-barn");
 
         // The projection holds all four; the answer names the type and hides every figure.
         Assert.Equal((ulong)Journeys - 1, Assert.Single((await server.ProjectionFiguresAsync("fa-barn")).JourneyTypes).Journeys);
@@ -96,10 +86,7 @@ public sealed class LeadTimeTests
         Assert.All(type.Months, m => Assert.Equal((true, 0ul), (m.Suppressed, m.Journeys)));
 
         var fifth = await server.AppendAsAgenciesAsync(Events.HandComputedJourney(Events.NewPerson()));
-        var five = await Wait.UntilAsync(
-            async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest { JourneyType = "fa-barn" }),
-            r => r.Checkpoint >= fifth.Max(a => a.Accepted.Position),
-            "the projection to fold the fifth journey");
+        var five = await server.LeadTimesAfterAsync(fifth, "fa-barn");
         var shownType = Assert.Single(five.JourneyTypes);
         Assert.False(shownType.Suppressed);
         Assert.Equal((ulong)Journeys, shownType.Journeys);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Journey.Server.Security;
 using Journey.Server.Tests.Infrastructure;
-using Contract = Journey.Contracts.V1;
 
 namespace Journey.Server.Tests;
 
@@ -15,7 +14,7 @@ public sealed class LeadTimesCommandTests
         await using var server = await RunningServer.StartAsync();
         string[] leadTimes = ["leadtimes", "--journey-type", "fa-barn", "--server", server.Address, "--token", server.TokenFor(JourneyRoles.ProcessOwner)];
         var four = await server.AppendAsAgenciesAsync(Enumerable.Range(0, 4).SelectMany(_ => Events.HandComputedJourney(Events.NewPerson())));
-        await CaughtUpAsync(server, four);
+        await server.LeadTimesAfterAsync(four);
 
         var (exit, hidden, _) = await CommandLine.RunAsync(leadTimes);
 
@@ -26,17 +25,11 @@ public sealed class LeadTimesCommandTests
         Assert.DoesNotContain("0.0 d", hidden, StringComparison.Ordinal);
 
         var fifth = await server.AppendAsAgenciesAsync(Events.HandComputedJourney(Events.NewPerson()));
-        await CaughtUpAsync(server, fifth);
+        await server.LeadTimesAfterAsync(fifth);
         var (_, shown, _) = await CommandLine.RunAsync(leadTimes);
 
         var endToEnd = (Events.HandComputed.EndToEnd / 86_400).ToString("0.0 'd'", CultureInfo.InvariantCulture);
         Assert.Contains($"fa-barn — 5 completed journeys, end to end: median {endToEnd}", shown, StringComparison.Ordinal);
         Assert.DoesNotContain("suppressed", shown.Split("Days.")[0], StringComparison.Ordinal);
     }
-
-    private static Task<Contract.LeadTimesReport> CaughtUpAsync(RunningServer server, IReadOnlyList<Contract.EventResult> appended) =>
-        Wait.UntilAsync(
-            async () => await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest()),
-            r => r.Checkpoint >= appended.Max(a => a.Accepted.Position),
-            "the projection to fold the journeys");
 }

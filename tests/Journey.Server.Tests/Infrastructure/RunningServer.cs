@@ -89,6 +89,14 @@ public sealed class RunningServer : IAsyncDisposable
 
     public Contract.LeadTimes.LeadTimesClient LeadTimes => new(ChannelFor(JourneyRoles.ProcessOwner));
 
+    /// <summary>A process owner's lead times once the projection has folded every event of <paramref name="appended"/>.</summary>
+    public Task<Contract.LeadTimesReport> LeadTimesAfterAsync(IReadOnlyList<Contract.EventResult> appended, string? journeyType = null, TimeSpan? timeout = null) =>
+        Wait.UntilAsync(
+            async () => await LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest { JourneyType = journeyType ?? "" }),
+            r => r.Checkpoint >= appended.Max(a => a.Accepted.Position),
+            "the projection to fold the appended events",
+            timeout);
+
     /// <summary>
     /// The live projection's own figures, in their journey.v1 form but with no group suppressed: what a
     /// process owner would see of it without k-anonymity. For tests of the fold itself, whose journeys are
