@@ -8,10 +8,11 @@ namespace Journey.Server.Queries;
 /// <summary>
 /// The projection's last report in its journey.v1 form, with every group smaller than
 /// <see cref="AnalyticsOptions.MinGroupSize"/> suppressed (PRODUCT.md: what process owners see is
-/// k-anonymous), made once per report and journey type rather than once per query. The projection hands out the same report until it has computed a newer one (at most
-/// once a second), while a dashboard or a process owner's tool may ask every few milliseconds: building the
-/// messages was a twentieth of what the server allocated during the bench's streaming ingest. The messages
-/// are only ever serialised once made, so calls can share them.
+/// k-anonymous), made once per report and journey type rather than once per query. The projection hands out
+/// the same report until it has computed a newer one (at most once a second), while a dashboard or a process
+/// owner's tool may ask every few milliseconds: building the messages was a twentieth of what the server
+/// allocated during the bench's streaming ingest. The messages are only ever serialised once made, so calls
+/// can share them.
 /// </summary>
 public sealed class LeadTimesResponses(IOptions<AnalyticsOptions> options)
 {
@@ -22,11 +23,11 @@ public sealed class LeadTimesResponses(IOptions<AnalyticsOptions> options)
     public Contract.LeadTimesReport For(LeadTimeReport report, string? journeyType)
     {
         ArgumentNullException.ThrowIfNull(report);
-        // A type the report does not hold has an empty answer, made each time rather than remembered: what
-        // callers ask must not grow the cache.
+        // A type the report does not hold has an answer with no figures, made each time rather than
+        // remembered: what callers ask must not grow the cache.
         if (journeyType is not null && !report.JourneyTypes.Any(t => t.JourneyType == journeyType))
         {
-            return LeadTimesMapping.ToContract(report.Suppress(minGroupSize), journeyType);
+            return new Contract.LeadTimesReport { Checkpoint = report.Checkpoint ?? 0 };
         }
         var made = last;
         if (made is null || !ReferenceEquals(made.Report, report))
