@@ -46,7 +46,11 @@ public static class BenchCommand
                 Rebuilds = parse.GetValue(rebuilds),
             };
             var invocation = "journey " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
-            var result = await new BenchmarkRunner(settings, line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]")).RunAsync(cancellationToken);
+            // Into a file, each progress line stays one line: Spectre wraps at 80 columns when it sees no terminal.
+            Action<string> progress = Console.IsOutputRedirected
+                ? Console.Out.WriteLine
+                : line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]");
+            var result = await new BenchmarkRunner(settings, progress).RunAsync(cancellationToken);
 
             AnsiConsole.Write(Table(result));
             if (result.Machine.BuildConfiguration != "Release")

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Journey.Server.Tests.Infrastructure;
+
+namespace Journey.Server.Tests;
+
+/// <summary>
+/// <c>journey bench</c> end to end on a tiny workload: the child server starts, every phase runs and the JSON
+/// holds every figure under its documented name. Speeds are not judged here (CI never times anything); the
+/// figures come from <c>journey bench</c> runs written down in BENCHMARKS.md.
+/// </summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public async Task a_small_run_goes_through_every_phase_and_writes_every_figure()
+    {
+        var json = Path.Combine(TempDirectory.Create("journey-bench-test"), "bench.json");
+
+        var (exit, output, error) = await CommandLine.RunAsync(
+            "bench", "--events", "2000", "--unary-events", "200", "--settle-seconds", "0", "--rebuilds", "2", "--json", json);
+
+        // 0 when every target is met, 3 when one is not: a run this small meets few.
+        Assert.True(exit is 0 or 3, $"exit {exit}: {error}");
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = document.RootElement;
+        Assert.Equal((2000, 0), (root.GetProperty("streamingIngestEvents").GetInt32(), root.GetProperty("streamingRejected").GetInt32()));
+        Assert.Equal((200, 0), (root.GetProperty("unaryIngestEvents").GetInt32(), root.GetProperty("unaryRejected").GetInt32()));
+        foreach (var figure in new[]
+        {
+            "storeBaselineEventsPerSecond", "streamingIngestEventsPerSecond", "unaryIngestEventsPerSecond",
+            "rebuildEventsPerSecond", "queryP99Milliseconds", "serverWorkingSetBytes",
+        })
+        {
+            Assert.True(root.GetProperty(figure).GetDouble() > 0, figure);
+        }
+        Assert.True(root.TryGetProperty("bytesPerJourney", out _));
+        // Two rebuilds, both equal to live; the figure is the slower of the two (the median of an even count).
+        var runs = root.GetProperty("rebuildRunsEventsPerSecond").EnumerateArray().Select(r => r.GetDouble()).ToList();
+        Assert.Equal(2, runs.Count);
+        Assert.Equal(runs.Min(), root.GetProperty("rebuildEventsPerSecond").GetDouble());
+        Assert.True(root.GetProperty("rebuildEqualsLive").GetBoolean());
+        Assert.Equal(6, root.GetProperty("targets").GetArrayLength());
+        Assert.Contains("Rebuild from position zero (median of 2)", output, StringComparison.Ordinal);
+    }
+}
