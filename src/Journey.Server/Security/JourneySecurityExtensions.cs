@@ -52,15 +52,26 @@ public static class JourneySecurityExtensions
                 development && (!auth.IssuerConfigured || IsDevelopmentToken(context.Request))
                     ? DevelopmentScheme
                     : IssuedTokenScheme);
+        // Each scheme's events hold the two singletons they use, rather than look them up on every call.
         if (auth.IssuerConfigured)
         {
-            authentication.AddJwtBearer(IssuedTokenScheme, jwt => ConfigureIssuedTokens(jwt, auth, development));
+            authentication.AddJwtBearer(IssuedTokenScheme, _ => { });
+            builder.Services.AddOptions<JwtBearerOptions>(IssuedTokenScheme)
+                .Configure<ValidatedTokens, CallerClaims>((jwt, tokens, claims) =>
+                {
+                    ConfigureIssuedTokens(jwt, auth, development);
+                    jwt.Events = CallerEvents(tokens, claims.FromIssuedToken);
+                });
         }
         if (development)
         {
             authentication.AddJwtBearer(DevelopmentScheme, _ => { });
             builder.Services.AddOptions<JwtBearerOptions>(DevelopmentScheme)
-                .Configure<IOptions<JourneyOptions>>((jwt, journey) => ConfigureDevelopmentTokens(jwt, journey.Value, auth));
+                .Configure<IOptions<JourneyOptions>, ValidatedTokens, CallerClaims>((jwt, journey, tokens, claims) =>
+                {
+                    ConfigureDevelopmentTokens(jwt, journey.Value, auth);
+                    jwt.Events = CallerEvents(tokens, claims.FromDevelopmentToken);
+                });
         }
 
         // The policies name no scheme: the default one (Scheme) has authenticated the request already, and a
@@ -152,7 +163,6 @@ public static class JourneySecurityExtensions
             ValidAlgorithms = IssuedTokenAlgorithms,
             ClockSkew = auth.ClockSkew,
         };
-        jwt.Events = CallerEvents((claims, principal) => claims.FromIssuedToken(principal));
     }
 
     private static void ConfigureDevelopmentTokens(JwtBearerOptions jwt, JourneyOptions journey, JourneyAuthOptions auth)
@@ -172,19 +182,17 @@ public static class JourneySecurityExtensions
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             ClockSkew = auth.ClockSkew,
         };
-        jwt.Events = CallerEvents((claims, principal) => claims.FromDevelopmentToken(principal));
     }
 
     /// <summary>
     /// A validated token's principal gets the caller's identity (from the token, by the scheme's rules) and
     /// is remembered in <see cref="ValidatedTokens"/>; the next call with the same token takes it from there.
     /// </summary>
-    private static JwtBearerEvents CallerEvents(Func<CallerClaims, System.Security.Claims.ClaimsPrincipal, CallerIdentity> caller) => new()
+    private static JwtBearerEvents CallerEvents(ValidatedTokens tokens, Func<System.Security.Claims.ClaimsPrincipal, CallerIdentity> caller) => new()
     {
         OnMessageReceived = context =>
         {
-            if (BearerToken(context.Request) is { } token
-                && context.HttpContext.RequestServices.GetRequiredService<ValidatedTokens>().TryGet(context.Scheme.Name, token, out var principal))
+            if (BearerToken(context.Request) is { } token && tokens.TryGet(context.Scheme.Name, token, out var principal))
             {
                 context.Principal = principal;
                 context.Success();
@@ -193,11 +201,10 @@ public static class JourneySecurityExtensions
         },
         OnTokenValidated = context =>
         {
-            var services = context.HttpContext.RequestServices;
-            context.Principal!.AddIdentity(caller(services.GetRequiredService<CallerClaims>(), context.Principal).ToClaimsIdentity());
+            context.Principal!.AddIdentity(caller(context.Principal).ToClaimsIdentity());
             if (context.SecurityToken is JsonWebToken validated)
             {
-                services.GetRequiredService<ValidatedTokens>().Add(context.Scheme.Name, validated.EncodedToken, context.Principal, new DateTimeOffset(DateTime.SpecifyKind(validated.ValidTo, DateTimeKind.Utc)));
+                tokens.Add(context.Scheme.Name, validated.EncodedToken, context.Principal, new DateTimeOffset(DateTime.SpecifyKind(validated.ValidTo, DateTimeKind.Utc)));
             }
             return Task.CompletedTask;
         },
