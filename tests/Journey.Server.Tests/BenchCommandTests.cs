@@ -34,6 +34,16 @@ public sealed class BenchCommandTests
             Assert.True(root.GetProperty(figure).GetDouble() > 0, figure);
         }
         Assert.True(root.TryGetProperty("bytesPerJourney", out _));
+        // The server's garbage collections during each ingest phase (a run this small may have none).
+        foreach (var phase in new[] { "streaming", "unary" })
+        {
+            Assert.True(root.GetProperty($"{phase}ServerGcCollections").GetInt32() >= 0);
+            var share = root.GetProperty($"{phase}ServerGcPausedShare").GetDouble();
+            var median = root.GetProperty($"{phase}ServerGcPauseMedianMilliseconds").GetDouble();
+            var longest = root.GetProperty($"{phase}ServerGcPauseLongestMilliseconds").GetDouble();
+            Assert.InRange(share, 0, 1);
+            Assert.True(longest >= median && median >= 0, $"{phase}: median {median}, longest {longest}");
+        }
         // Two rebuilds, both equal to live; the figure is the slower of the two (the median of an even count).
         var runs = root.GetProperty("rebuildRunsEventsPerSecond").EnumerateArray().Select(r => r.GetDouble()).ToList();
         Assert.Equal(2, runs.Count);

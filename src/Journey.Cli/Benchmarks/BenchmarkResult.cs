@@ -18,9 +18,11 @@ internal sealed record BenchmarkResult(
     IngestResult Streaming,
     DurationSummary StreamingAcks,
     PhaseCpu StreamingCpu,
+    GcPauses StreamingGc,
     IngestResult Unary,
     DurationSummary UnaryLatencies,
     PhaseCpu UnaryCpu,
+    GcPauses UnaryGc,
     RebuildRuns Rebuild,
     PhaseCpu RebuildCpu,
     DurationSummary Queries,
@@ -91,12 +93,14 @@ internal sealed record BenchmarkResult(
             w.WriteNumber("streamingRejected", Streaming.Rejected);
             w.WriteNumber("streamingServerCpuMicrosecondsPerEvent", Math.Round(StreamingCpu.ServerMicrosecondsPerEvent, 2));
             w.WriteNumber("streamingBenchCpuMicrosecondsPerEvent", Math.Round(StreamingCpu.ClientMicrosecondsPerEvent, 2));
+            WriteGc(w, "streaming", StreamingGc);
             w.WriteNumber("unaryIngestEventsPerSecond", Round(Unary.EventsPerSecond));
             w.WriteNumber("unaryIngestEvents", Unary.Events);
             w.WriteNumber("unaryLatencyP50Milliseconds", Math.Round(UnaryLatencies.MedianSeconds, 3));
             w.WriteNumber("unaryLatencyP99Milliseconds", Math.Round(UnaryLatencies.P99Seconds, 3));
             w.WriteNumber("unaryRejected", Unary.Rejected);
             w.WriteNumber("unaryServerCpuMicrosecondsPerEvent", Math.Round(UnaryCpu.ServerMicrosecondsPerEvent, 2));
+            WriteGc(w, "unary", UnaryGc);
             w.WriteNumber("rebuildEventsPerSecond", Round(Rebuild.EventsPerSecond));
             w.WriteStartArray("rebuildRunsEventsPerSecond");
             foreach (var run in Rebuild.Runs)
@@ -134,6 +138,14 @@ internal sealed record BenchmarkResult(
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    private static void WriteGc(Utf8JsonWriter w, string phase, GcPauses gc)
+    {
+        w.WriteNumber($"{phase}ServerGcCollections", gc.Collections);
+        w.WriteNumber($"{phase}ServerGcPausedShare", Math.Round(gc.PausedShare, 4));
+        w.WriteNumber($"{phase}ServerGcPauseMedianMilliseconds", Math.Round(gc.MedianMilliseconds, 3));
+        w.WriteNumber($"{phase}ServerGcPauseLongestMilliseconds", Math.Round(gc.LongestMilliseconds, 3));
+    }
+
     /// <summary>Rows of the printed table: figure, value, target, met.</summary>
     public IEnumerable<(string Figure, string Value, string Target, bool? Met)> Rows()
     {
@@ -145,14 +157,19 @@ internal sealed record BenchmarkResult(
         yield return Row("Streaming ingest", $"{N(Streaming.EventsPerSecond)} events/s", "streamingIngestEventsPerSecond");
         yield return Row("  share of store baseline", StreamingShareOfStoreBaseline.ToString("P0", CultureInfo.InvariantCulture), "streamingIngestShareOfStoreBaseline");
         yield return Row("  ack latency p50 / p99", $"{Ms(StreamingAcks.MedianSeconds)} / {Ms(StreamingAcks.P99Seconds)}");
+        yield return Row("  server GC pauses", Pauses(StreamingGc));
         yield return Row($"Unary ingest ({Settings.UnaryCallers} callers)", $"{N(Unary.EventsPerSecond)} events/s", "unaryIngestEventsPerSecond");
         yield return Row("  latency p50 / p99", $"{Ms(UnaryLatencies.MedianSeconds)} / {Ms(UnaryLatencies.P99Seconds)}");
+        yield return Row("  server GC pauses", Pauses(UnaryGc));
         yield return Row($"Rebuild from position zero (median of {Rebuild.Runs.Count})", $"{N(Rebuild.EventsPerSecond)} events/s", "rebuildEventsPerSecond");
         yield return Row("Lead-time query p50 (during ingest)", Ms(Queries.MedianSeconds));
         yield return Row("Lead-time query p99 (during ingest)", Ms(Queries.P99Seconds), "queryP99Milliseconds");
         yield return Row("Server working set after the run", $"{ServerWorkingSetBytes / 1_048_576.0:N0} MiB (idle {ServerIdleWorkingSetBytes / 1_048_576.0:N0} MiB)");
         yield return Row($"Memory per journey ({N(Journeys)} journeys)", $"{N(BytesPerJourney)} bytes", "bytesPerJourney");
     }
+
+    private static string Pauses(GcPauses gc) =>
+        $"{gc.PausedShare.ToString("P0", CultureInfo.InvariantCulture)} of the time: {gc.Collections} collections, median {Ms(gc.MedianMilliseconds)}, longest {Ms(gc.LongestMilliseconds)}";
 
     private static double Round(double value) => Math.Round(value, 0);
 

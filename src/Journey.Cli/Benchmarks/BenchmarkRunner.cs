@@ -49,18 +49,32 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
             var acks = new Latencies();
             var queries = new Latencies();
             var cpu = CpuMeter.Start(server);
-            var streaming = ingest.StreamAsync(workload.Streamed, acks, cancellationToken);
-            await QueriesAsync(server.Clients, streaming, queries, cancellationToken);
-            var streamed = await streaming;
+            GcPauses streamingGc;
+            IngestResult streamed;
+            await using (var gc = GcPauseMeter.Start(server.ProcessId))
+            {
+                var streaming = ingest.StreamAsync(workload.Streamed, acks, cancellationToken);
+                await QueriesAsync(server.Clients, streaming, queries, cancellationToken);
+                streamed = await streaming;
+                streamingGc = await gc.StopAsync(cancellationToken);
+            }
             var streamingCpu = cpu.Stop(streamed.Events);
             Report($"  {streamed.EventsPerSecond:N0} events/s; {Describe(streamed)}; {streamingCpu}; ack p99 {acks.Summary().P99Seconds:0.0} ms; query p99 {queries.Summary().P99Seconds:0.00} ms over {queries.Count:N0} queries");
+            Report($"  {streamingGc}");
 
             Report($"Unary ingest: {workload.Unary.Events.Count:N0} events from {settings.UnaryCallers} callers");
             var unaryLatencies = new Latencies();
             cpu = CpuMeter.Start(server);
-            var unary = await ingest.UnaryAsync(workload.Unary, unaryLatencies, cancellationToken);
+            GcPauses unaryGc;
+            IngestResult unary;
+            await using (var gc = GcPauseMeter.Start(server.ProcessId))
+            {
+                unary = await ingest.UnaryAsync(workload.Unary, unaryLatencies, cancellationToken);
+                unaryGc = await gc.StopAsync(cancellationToken);
+            }
             var unaryCpu = cpu.Stop(unary.Events);
             Report($"  {unary.EventsPerSecond:N0} events/s; {Describe(unary)}; {unaryCpu}; p99 {unaryLatencies.Summary().P99Seconds:0.0} ms");
+            Report($"  {unaryGc}");
 
             var lastPosition = Math.Max(streamed.LastPosition, unary.LastPosition);
             Report($"Waiting for the live projection to reach position {lastPosition:N0}");
@@ -92,9 +106,11 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
                 streamed,
                 acks.Summary(),
                 streamingCpu,
+                streamingGc,
                 unary,
                 unaryLatencies.Summary(),
                 unaryCpu,
+                unaryGc,
                 rebuild,
                 rebuildCpu,
                 queries.Summary(),
