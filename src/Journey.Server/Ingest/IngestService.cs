@@ -110,7 +110,11 @@ public sealed partial class IngestService(
             }
             return response;
         }
-        response.Results.AddRange(await RecordAsync(batch.Events, caller, correlationId, cancellation));
+        var events = batch.Events;
+        // The batch's messages are not needed once validated: let them die young instead of riding along
+        // while the journeys' grains commit (see RecordAsync).
+        batch = null!;
+        response.Results.AddRange(await RecordAsync(events, caller, correlationId, cancellation));
         return response;
     }
 
@@ -160,6 +164,11 @@ public sealed partial class IngestService(
             }
             list.Add((i, new PendingEvent(valid.EventId, JourneyEventJson.Serialize(valid), Metadata(valid.EventId, correlationId, recordedAt))));
         }
+        // From here on only the serialised events and the results are needed. The request's messages (strings,
+        // attribute maps: most of an event's memory) would otherwise stay reachable from this method's state
+        // until the slowest journey of the batch has committed, half a second under bulk ingest, and every
+        // garbage collection meanwhile would copy them into an older generation.
+        events = null!;
 
         var calls = new List<(List<(int Index, PendingEvent Event)> Events, Task<RecordOutcome[]> Outcomes)>(byJourney.Count);
         foreach (var (stream, list) in byJourney)
