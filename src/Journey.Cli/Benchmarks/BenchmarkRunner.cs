@@ -49,15 +49,12 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
             var acks = new Latencies();
             var queries = new Latencies();
             var cpu = CpuMeter.Start(server);
-            GcPauses streamingGc;
-            IngestResult streamed;
-            await using (var gc = GcPauseMeter.Start(server.ProcessId))
+            var (streamed, streamingGc) = await WithGcPausesAsync(server, async () =>
             {
                 var streaming = ingest.StreamAsync(workload.Streamed, acks, cancellationToken);
                 await QueriesAsync(server.Clients, streaming, queries, cancellationToken);
-                streamed = await streaming;
-                streamingGc = await gc.StopAsync(cancellationToken);
-            }
+                return await streaming;
+            }, cancellationToken);
             var streamingCpu = cpu.Stop(streamed.Events);
             Report($"  {streamed.EventsPerSecond:N0} events/s; {Describe(streamed)}; {streamingCpu}; ack p99 {acks.Summary().P99Seconds:0.0} ms; query p99 {queries.Summary().P99Seconds:0.00} ms over {queries.Count:N0} queries");
             Report($"  {streamingGc}");
@@ -65,13 +62,7 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
             Report($"Unary ingest: {workload.Unary.Events.Count:N0} events from {settings.UnaryCallers} callers");
             var unaryLatencies = new Latencies();
             cpu = CpuMeter.Start(server);
-            GcPauses unaryGc;
-            IngestResult unary;
-            await using (var gc = GcPauseMeter.Start(server.ProcessId))
-            {
-                unary = await ingest.UnaryAsync(workload.Unary, unaryLatencies, cancellationToken);
-                unaryGc = await gc.StopAsync(cancellationToken);
-            }
+            var (unary, unaryGc) = await WithGcPausesAsync(server, () => ingest.UnaryAsync(workload.Unary, unaryLatencies, cancellationToken), cancellationToken);
             var unaryCpu = cpu.Stop(unary.Events);
             Report($"  {unary.EventsPerSecond:N0} events/s; {Describe(unary)}; {unaryCpu}; p99 {unaryLatencies.Summary().P99Seconds:0.0} ms");
             Report($"  {unaryGc}");
@@ -136,6 +127,14 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
     }
 
     private void Report(string message) => progress($"[{sinceStart.Elapsed:mm\\:ss}] {message}");
+
+    /// <summary>Runs a phase while watching the server's garbage collections.</summary>
+    private static async Task<(T Result, GcPauses Gc)> WithGcPausesAsync<T>(ServerProcess server, Func<Task<T>> phase, CancellationToken cancellationToken)
+    {
+        await using var gc = GcPauseMeter.Start(server.ProcessId);
+        var result = await phase();
+        return (result, await gc.StopAsync(cancellationToken));
+    }
 
     private static string Describe(IngestResult result) =>
         $"{result.Accepted:N0} accepted, {result.Duplicates:N0} duplicates, {result.Rejected:N0} rejected{(result.FirstRejection is { } r ? $" (first: {r})" : "")}";

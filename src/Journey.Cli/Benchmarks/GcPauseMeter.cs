@@ -26,10 +26,7 @@ internal sealed class GcPauseMeter : IAsyncDisposable
 
     private GcPauseMeter(int processId)
     {
-        session = new DiagnosticsClient(processId).StartEventPipeSession(
-            new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, GcKeyword),
-            requestRundown: false,
-            circularBufferMB: 16);
+        session = StartGcSession(processId);
         source = new EventPipeEventSource(session.EventStream);
         // The handlers run on the processing thread only; the figures are read once it has ended.
         source.Clr.GCStart += e => collections[Math.Clamp(e.Depth, 0, 2)]++;
@@ -46,6 +43,16 @@ internal sealed class GcPauseMeter : IAsyncDisposable
     }
 
     public static GcPauseMeter Start(int processId) => new(processId);
+
+    /// <summary>
+    /// An EventPipe session on the runtime's GC events of <paramref name="processId"/>, with
+    /// <paramref name="moreKeywords"/> (the GC-heap-collect keyword makes the runtime collect as the session starts).
+    /// </summary>
+    public static EventPipeSession StartGcSession(int processId, long moreKeywords = 0) =>
+        new DiagnosticsClient(processId).StartEventPipeSession(
+            new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, GcKeyword | moreKeywords),
+            requestRundown: false,
+            circularBufferMB: 16);
 
     /// <summary>Ends the session and returns what it saw.</summary>
     public async Task<GcPauses> StopAsync(CancellationToken cancellationToken)

@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using System.Diagnostics.Tracing;
 using System.Net;
 using System.Net.Sockets;
 using Grpc.Core;
 using Journey.Cli.Commands;
 using Journey.Server.Security;
-using Microsoft.Diagnostics.NETCore.Client;
 using Contract = Journey.Contracts.V1;
 
 namespace Journey.Cli.Benchmarks;
@@ -59,13 +57,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// </summary>
     public async Task CollectGarbageAsync(CancellationToken cancellationToken)
     {
-        const long gcKeyword = 0x1;
         const long gcHeapCollectKeyword = 0x800000;
-        var client = new DiagnosticsClient(process.Id);
-        using var session = client.StartEventPipeSession(
-            new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, gcKeyword | gcHeapCollectKeyword),
-            requestRundown: false,
-            circularBufferMB: 16);
+        using var session = GcPauseMeter.StartGcSession(process.Id, gcHeapCollectKeyword);
         var drain = session.EventStream.CopyToAsync(Stream.Null, cancellationToken);
         // The collection starts when the session does; a moment later it is done.
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
