@@ -16,6 +16,21 @@ public interface IEventLogScan
     /// </summary>
     /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
     IEventLogScanner OpenScanner();
+
+    /// <summary>
+    /// Opens a scanner for following the end of the log for as long as the caller lives (a live projection):
+    /// it keeps only what ordinary reads keep, so the pages it has read do not stay in the process's memory.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    IEventLogScanner OpenFollower();
+
+    /// <summary>
+    /// Completes once events may have been appended since the call: at the store's next commit, or when its
+    /// poll interval has passed (appends by other processes are seen only by looking). Call it before a scan
+    /// that may find nothing new and await it after, so an append during the scan is not missed.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled, or the store is disposed.</exception>
+    Task NextAppendAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>One pass over the global log, a page at a time (<see cref="IEventLogScan.OpenScanner"/>). Used by one caller at a time.</summary>

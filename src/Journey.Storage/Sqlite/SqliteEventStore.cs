@@ -184,6 +184,26 @@ public sealed class SqliteEventStore : IEventStore, IEventLogScan
     }
 
     /// <inheritdoc />
+    /// <remarks>A connection of its own, as <see cref="OpenScanner"/>'s, without the mapping.</remarks>
+    public IEventLogScanner OpenFollower()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        return new SqliteLogScanner(_path, _options, () => Volatile.Read(ref _disposed), mapFile: false);
+    }
+
+    /// <inheritdoc />
+    public async Task NextAppendAsync(CancellationToken cancellationToken)
+    {
+        // Taken before the first await: a commit from now on completes it.
+        var nextCommit = _committed.NextCommit;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        if (!await WaitForCommitAsync(nextCommit, linked.Token).ConfigureAwait(false))
+        {
+            throw new OperationCanceledException(linked.Token);
+        }
+    }
+
+    /// <inheritdoc />
     /// <remarks>
     /// Sends a <see cref="Checkpoint"/> after each page it reads, so a filter that skips a long run of
     /// events still reports progress. Ends without an exception when <paramref name="cancellationToken"/>

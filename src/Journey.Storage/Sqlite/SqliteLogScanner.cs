@@ -28,10 +28,14 @@ internal sealed class SqliteLogScanner : IEventLogScanner
     private readonly ScanStatement _statement;
     private bool _disposed;
 
-    public SqliteLogScanner(string path, SqliteEventStoreOptions options, Func<bool> storeDisposed)
+    /// <param name="mapFile">
+    /// False for a scanner that follows the log's end for as long as the store is open: a mapping would keep
+    /// every page it ever read in the process's working set.
+    /// </param>
+    public SqliteLogScanner(string path, SqliteEventStoreOptions options, Func<bool> storeDisposed, bool mapFile = true)
     {
         _storeDisposed = storeDisposed;
-        _db = SqliteSchema.OpenScanner(path, options, CacheKib, MapBytes);
+        _db = SqliteSchema.OpenScanner(path, options, CacheKib, mapFile ? MapBytes : 0);
         try
         {
             _statement = new ScanStatement(_db);

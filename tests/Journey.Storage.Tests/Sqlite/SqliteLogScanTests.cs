@@ -170,6 +170,56 @@ public sealed class SqliteLogScanTests : IAsyncLifetime
         Assert.False(Mapped(file));
     }
 
+    [SkippableFact]
+    public async Task a_follower_sees_each_commit_in_its_next_page_and_keeps_none_of_the_file_mapped()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "reads the process's mappings from /proc");
+        await WaitUntilAsync(() => Store.Checkpointer.Checkpoints > 0);
+        using var follower = Store.OpenFollower();
+        var seen = new Collector();
+        var end = follower.ScanForwards(null, ulong.MaxValue, 1_000, null, seen).LastScanned;
+
+        var appended = await Store.AppendAsync($"{_prefix}-late", ExpectedRevision.NoStream, Events(3));
+
+        var next = new Collector();
+        follower.ScanForwards(end, ulong.MaxValue, 1_000, null, next);
+        Assert.Equal(appended.Positions, next.Events.Select(e => e.Position));
+        Assert.Equal(await ReadAllAsync(after: null, until: ulong.MaxValue, filter: null), seen.Events.Concat(next.Events));
+        Assert.DoesNotContain(File.ReadLines("/proc/self/maps"), line => line.EndsWith(" " + Store.Path, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task waiting_for_the_next_append_ends_at_the_next_commit_and_not_before()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(Path.Combine(_folder, "quiet.db"), new SqliteEventStoreOptions { PollInterval = TimeSpan.FromMinutes(5) });
+        await store.AppendAsync($"{_prefix}-first", ExpectedRevision.NoStream, Events(1));
+        // The writer acknowledges a commit's appends, then wakes the waiters: let that wake-up pass first.
+        await Task.Delay(100);
+
+        var next = store.NextAppendAsync(CancellationToken.None);
+        await Task.Delay(200);
+        var waitedWhileQuiet = !next.IsCompleted;
+        await store.AppendAsync($"{_prefix}-second", ExpectedRevision.NoStream, Events(1));
+
+        Assert.True(waitedWhileQuiet);
+        await next.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task waiting_for_the_next_append_ends_with_its_token_and_with_the_store()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(Path.Combine(_folder, "quiet.db"), new SqliteEventStoreOptions { PollInterval = TimeSpan.FromMinutes(5) });
+        using var cancel = new CancellationTokenSource();
+        var cancelled = store.NextAppendAsync(cancel.Token);
+        var disposed = store.NextAppendAsync(CancellationToken.None);
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.False(disposed.IsCompleted);
+        await store.DisposeAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => disposed.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     private List<Seen> ScanAll(ulong? after, ulong until, int pageSize, StreamFilter? filter, IEventLogScanner? scanner = null)
     {
         using var own = scanner is null ? Store.OpenScanner() : null;
