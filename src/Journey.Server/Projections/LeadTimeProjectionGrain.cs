@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Journey.Domain.Catalog;
 using Journey.Domain.Events;
 using Journey.Domain.LeadTimes;
@@ -60,6 +59,7 @@ internal sealed partial class LeadTimeProjectionGrain(
     // Drain in slices of a millisecond or two, so a query never waits long for the grain's turn.
     private const int EventsPerTurn = 2_000;
     private static readonly TimeSpan DrainPeriod = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan CatchUpWait = TimeSpan.FromMilliseconds(50);
 
     // A report over 100,000 journeys takes hundreds of milliseconds of a core: it is computed off the
     // grain's turn, at most this often and for at most a tenth of the time, while queries get the last one
@@ -67,13 +67,10 @@ internal sealed partial class LeadTimeProjectionGrain(
     // during the bench's bulk ingest, CPU the ingest needed.
     private static readonly TimeSpan MinRefreshInterval = TimeSpan.FromSeconds(1);
     private const int RefreshTimeShare = 10;
-    private static readonly StreamFilter JourneyStreams = StreamFilter.Prefix(JourneyId.StreamCategory + "-");
 
-    // Journey events as stored, decoded by the fold as a rebuild decodes them (JourneyEventJson.DecodeFields):
-    // only the fields it reads, without an event object and its strings (a tenth of what the server allocated
-    // during a streaming ingest went to decoding whole events here).
-    private readonly Channel<(ulong Position, string Stream, ReadOnlyMemory<byte> Data)> feed =
-        Channel.CreateBounded<(ulong, string, ReadOnlyMemory<byte>)>(new BoundedChannelOptions(100_000) { SingleWriter = true });
+    // The log after the projection's checkpoint, read on a task of its own in chunks of stored bytes, folded
+    // on the grain's turn as a rebuild folds them (only the fields the fold reads are decoded).
+    private ProjectionFeed feed = null!;
     private readonly CancellationTokenSource stopping = new();
     private LeadTimeProjection projection = new(catalog);
     private Task pump = Task.CompletedTask;
@@ -109,7 +106,8 @@ internal sealed partial class LeadTimeProjectionGrain(
         // The first query must not wait: the state at activation (a snapshot, or nothing) is reported now.
         report = projection.Report();
         var from = projection.Checkpoint;
-        pump = Task.Run(() => PumpAsync(from, stopping.Token), CancellationToken.None);
+        feed = new ProjectionFeed(store, logger);
+        pump = Task.Run(() => feed.RunAsync(from, stopping.Token), CancellationToken.None);
         this.RegisterGrainTimer(DrainAsync, new GrainTimerCreationOptions(DrainPeriod, DrainPeriod) { Interleave = true });
         await base.OnActivateAsync(cancellationToken);
     }
@@ -220,22 +218,36 @@ internal sealed partial class LeadTimeProjectionGrain(
     private async Task DrainSlicesAsync(CancellationToken cancellationToken)
     {
         var applied = 0;
-        while (feed.Reader.TryRead(out var item))
+        while (true)
         {
-            try
+            if (!feed.TryTake(out var chunk))
             {
-                projection.Apply(item.Position, JourneyEventJson.DecodeFields(item.Data.Span));
+                // Behind the log (a restart's backlog): fold the next chunk as soon as it is read rather than
+                // at the next tick, or the timer, not the reading, would set the pace of the catch-up.
+                if (feed.CatchingUp && await feed.WaitToTakeAsync(CatchUpWait, cancellationToken))
+                {
+                    continue;
+                }
+                break;
             }
-            catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException)
+            for (var i = 0; i < chunk.Count; i++)
             {
-                LogUndecodable(ex, item.Position, item.Stream);
+                try
+                {
+                    chunk.Apply(i, projection);
+                }
+                catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException)
+                {
+                    LogUndecodable(ex, chunk.PositionAt(i));
+                }
+                if (++applied == EventsPerTurn)
+                {
+                    // Let queries in between slices; the rest follows in this same tick.
+                    applied = 0;
+                    await Task.Yield();
+                }
             }
-            if (++applied == EventsPerTurn)
-            {
-                // Let queries in between slices; the rest follows in this same tick.
-                applied = 0;
-                await Task.Yield();
-            }
+            feed.Return(chunk);
         }
         if (projection.EventsApplied != savedEvents && DateTimeOffset.UtcNow - lastSaved >= options.Value.Projections.SnapshotInterval)
         {
@@ -262,51 +274,15 @@ internal sealed partial class LeadTimeProjectionGrain(
         lastSaved = DateTimeOffset.UtcNow;
     }
 
-    // Reads the log outside the grain's turn and feeds the fold.
-    private async Task PumpAsync(ulong? after, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await foreach (var message in store.SubscribeToAllAsync(after, JourneyStreams, cancellationToken))
-                {
-                    if (message is EventAppeared { Event: var recorded })
-                    {
-                        after = recorded.Position;
-                        if (recorded.Type != JourneyEventJson.EventType)
-                        {
-                            continue;
-                        }
-                        await feed.Writer.WriteAsync((recorded.Position, recorded.Stream, recorded.Data), cancellationToken);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // The store went away (restart, network): resume after the last event fed, no gap, no repeat.
-                LogSubscriptionDropped(ex, after);
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            }
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Lead-time projection starting after position {Checkpoint} with {Events} events applied")]
     private partial void LogStarting(ulong? checkpoint, long events);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The saved lead-time snapshot cannot be used; rebuilding from the log")]
     private partial void LogSnapshotUnusable(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Event at position {Position} in {Stream} cannot be decoded; skipped")]
-    private partial void LogUndecodable(Exception exception, ulong position, string stream);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event at position {Position} cannot be decoded; skipped")]
+    private partial void LogUndecodable(Exception exception, ulong position);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The lead-time report could not be refreshed; queries get the previous one")]
     private partial void LogReportFailed(Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription dropped after position {Position}; resubscribing")]
-    private partial void LogSubscriptionDropped(Exception exception, ulong? position);
 }

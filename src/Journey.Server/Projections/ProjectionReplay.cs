@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Text;
 using System.Threading.Channels;
 using Journey.Domain.Events;
 using Journey.Domain.LeadTimes;
@@ -32,8 +30,6 @@ public static class ProjectionReplay
 
     private static readonly StreamFilter JourneyStreams = StreamFilter.Prefix(JourneyId.StreamCategory + "-");
 
-    private static readonly byte[] JourneyEventType = Encoding.UTF8.GetBytes(JourneyEventJson.EventType);
-
     /// <summary>
     /// Folds the journey events after <paramref name="after"/> (null: from the start) up to and including
     /// <paramref name="until"/> into <paramref name="projection"/>. Returns how many events of journey
@@ -65,11 +61,11 @@ public static class ProjectionReplay
         ArgumentNullException.ThrowIfNull(progress);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Chunks go round: the reader fills an empty one, the fold empties it and hands it back.
-        var filled = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(ChunksInFlight) { SingleReader = true, SingleWriter = true });
-        var empty = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(ChunksInFlight) { SingleReader = true, SingleWriter = true });
+        var filled = Channel.CreateBounded<EventChunk>(new BoundedChannelOptions(ChunksInFlight) { SingleReader = true, SingleWriter = true });
+        var empty = Channel.CreateBounded<EventChunk>(new BoundedChannelOptions(ChunksInFlight) { SingleReader = true, SingleWriter = true });
         for (var i = 0; i < ChunksInFlight; i++)
         {
-            empty.Writer.TryWrite(new Chunk(chunkEvents));
+            empty.Writer.TryWrite(new EventChunk(chunkEvents));
         }
         var reading = Task.Run(
             () => store is IEventLogScan scan
@@ -104,13 +100,13 @@ public static class ProjectionReplay
         return events;
     }
 
-    private static async Task ScanAsync(IEventLogScan scan, ulong? after, ulong until, int chunkEvents, ChannelReader<Chunk> empty, ChannelWriter<Chunk> filled, CancellationToken cancellationToken)
+    private static async Task ScanAsync(IEventLogScan scan, ulong? after, ulong until, int chunkEvents, ChannelReader<EventChunk> empty, ChannelWriter<EventChunk> filled, CancellationToken cancellationToken)
     {
         try
         {
             using var scanner = scan.OpenScanner();
             var from = after;
-            Chunk? chunk = null;
+            EventChunk? chunk = null;
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -138,7 +134,7 @@ public static class ProjectionReplay
         }
     }
 
-    private static async Task ReadAsync(IEventStore store, ulong? after, ulong until, int chunkEvents, ChannelReader<Chunk> empty, ChannelWriter<Chunk> filled, CancellationToken cancellationToken)
+    private static async Task ReadAsync(IEventStore store, ulong? after, ulong until, int chunkEvents, ChannelReader<EventChunk> empty, ChannelWriter<EventChunk> filled, CancellationToken cancellationToken)
     {
         try
         {
@@ -150,7 +146,7 @@ public static class ProjectionReplay
                 {
                     break;
                 }
-                chunk.Add(recorded.Position, recorded.Type == JourneyEventJson.EventType, recorded.Data.Span);
+                chunk.Add(recorded);
                 if (chunk.Count == chunkEvents)
                 {
                     await filled.WriteAsync(chunk, cancellationToken);
@@ -168,78 +164,6 @@ public static class ProjectionReplay
         {
             filled.Complete(ex);
             throw;
-        }
-    }
-
-    /// <summary>
-    /// Events of journey streams in log order: each one's position and, for journey events, its stored JSON
-    /// in one shared buffer. Reused from page to page, so a rebuild allocates only while buffers grow.
-    /// </summary>
-    private sealed class Chunk(int capacity) : IEventVisitor
-    {
-        // A length for events of other types: read and counted, but not journey events.
-        private const int NotJourneyEvent = -1;
-
-        private ulong[] _positions = new ulong[capacity];
-        private int[] _starts = new int[capacity];
-        private int[] _lengths = new int[capacity];
-        // Room for events of a typical size; grows when they are larger.
-        private byte[] _data = new byte[capacity * 384];
-        private int _used;
-
-        public int Count { get; private set; }
-
-        public ulong LastPosition => _positions[Count - 1];
-
-        public void Clear()
-        {
-            Count = 0;
-            _used = 0;
-        }
-
-        public void Visit(ulong position, ReadOnlySpan<byte> stream, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data) =>
-            Add(position, type.SequenceEqual(JourneyEventType), data);
-
-        // Runs per event of a rebuild, from cold: optimised at once rather than after tiering up.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Add(ulong position, bool journeyEvent, ReadOnlySpan<byte> data)
-        {
-            if (Count == _positions.Length)
-            {
-                Array.Resize(ref _positions, Count * 2);
-                Array.Resize(ref _starts, Count * 2);
-                Array.Resize(ref _lengths, Count * 2);
-            }
-            _positions[Count] = position;
-            if (journeyEvent)
-            {
-                if (_used + data.Length > _data.Length)
-                {
-                    Array.Resize(ref _data, Math.Max(_used + data.Length, _data.Length * 2));
-                }
-                data.CopyTo(_data.AsSpan(_used));
-                _starts[Count] = _used;
-                _lengths[Count] = data.Length;
-                _used += data.Length;
-            }
-            else
-            {
-                _lengths[Count] = NotJourneyEvent;
-            }
-            Count++;
-        }
-
-        // Runs per event of a rebuild, from cold: optimised at once rather than after tiering up.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void FoldInto(LeadTimeProjection projection)
-        {
-            for (var i = 0; i < Count; i++)
-            {
-                if (_lengths[i] != NotJourneyEvent)
-                {
-                    projection.Apply(_positions[i], JourneyEventJson.DecodeFields(_data.AsSpan(_starts[i], _lengths[i])));
-                }
-            }
         }
     }
 }

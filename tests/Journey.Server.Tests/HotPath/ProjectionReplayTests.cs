@@ -9,14 +9,16 @@ using Journey.Server.Ingest;
 using Journey.Server.Projections;
 using Journey.Storage;
 using Journey.Storage.Sqlite;
+using Journey.Server.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Journey.Server.Tests.HotPath;
 
 /// <summary>
-/// The rebuild's fold (<see cref="ProjectionReplay"/>) on a real SQLite file, through the store's bulk scan and
-/// through plain <c>ReadAllAsync</c> (as on a store without the scan): the projection must end up exactly as a
-/// plain loop over the log leaves it, also across page boundaries, for any range, beside streams that are not
+/// The rebuild's fold (<see cref="ProjectionReplay"/>) and the live projection's feed (<see cref="ProjectionFeed"/>) on a
+/// real SQLite file, through the store's bulk scan and through plain <c>ReadAllAsync</c> or the catch-up
+/// subscription (as on a store without the scan): the projection must end up exactly as a plain loop over the log leaves it, also across page boundaries, for any range, beside streams that are not
 /// journeys and events of other types in journey streams.
 /// </summary>
 public sealed class ProjectionReplayTests : IAsyncLifetime
@@ -194,6 +196,76 @@ public sealed class ProjectionReplayTests : IAsyncLifetime
         Assert.Equal("The caller went away.", failure.Message);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task the_live_feed_hands_over_the_log_then_each_append_once_in_log_order(bool scan)
+    {
+        var log = await LogAsync();
+        var feed = new ProjectionFeed(Source(scan), NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var running = feed.RunAsync(null, stop.Token);
+        var projection = new LeadTimeProjection(Catalog);
+        var handed = new List<ulong>();
+        await FoldFeedAsync(feed, projection, handed, until: log[^1].Position);
+
+        // Appended while it follows: a journey's next event, an audit record, another event of the journey.
+        var sample = log.Last(e => e.Type == JourneyEventJson.EventType && e.Stream.StartsWith("journey-", StringComparison.Ordinal));
+        await Store.AppendAsync(sample.Stream, ExpectedRevision.Any, [new EventData(Guid.NewGuid(), JourneyEventJson.EventType, sample.Data.ToArray(), "{}"u8.ToArray())]);
+        await Store.AppendAsync("audit-late", ExpectedRevision.Any, [new EventData(Guid.NewGuid(), JourneyEventJson.EventType, sample.Data.ToArray(), "{}"u8.ToArray())]);
+        var last = await Store.AppendAsync(sample.Stream, ExpectedRevision.Any, [new EventData(Guid.NewGuid(), "JourneyNoteAdded", """{"note":"late"}"""u8.ToArray(), "{}"u8.ToArray())]);
+        await FoldFeedAsync(feed, projection, handed, until: last.Positions[0]);
+        await stop.CancelAsync();
+        await running;
+
+        log = await LogAsync();
+        Assert.Equal(log.Where(e => e.Stream.StartsWith("journey-", StringComparison.Ordinal)).Select(e => e.Position), handed);
+        AssertSame(PlainLoop(log, after: 0, until: log[^1].Position).Projection, projection);
+    }
+
+    [Fact]
+    public async Task a_live_feed_whose_store_fails_says_so_and_resumes_after_the_last_event_it_handed_over()
+    {
+        var log = await LogAsync();
+        var failing = new FailingOnce(Store, afterEvents: log.Count / 2);
+        using var logs = new CapturedLogs();
+        var feed = new ProjectionFeed(failing, logs.CreateLogger("feed"));
+        using var stop = new CancellationTokenSource();
+        var running = feed.RunAsync(null, stop.Token);
+        var projection = new LeadTimeProjection(Catalog);
+        var handed = new List<ulong>();
+
+        await FoldFeedAsync(feed, projection, handed, until: log[^1].Position);
+        await stop.CancelAsync();
+        await running;
+
+        Assert.Equal(2, failing.Subscriptions);
+        Assert.Contains(logs.Entries, m => m.Contains("resuming", StringComparison.Ordinal));
+        Assert.Equal(log.Where(e => e.Stream.StartsWith("journey-", StringComparison.Ordinal)).Select(e => e.Position), handed);
+        AssertSame(PlainLoop(log, after: 0, until: log[^1].Position).Projection, projection);
+    }
+
+    /// <summary>Folds what the feed hands over, as the live grain does, until it has handed over <paramref name="until"/>.</summary>
+    private static async Task FoldFeedAsync(ProjectionFeed feed, LeadTimeProjection projection, List<ulong> handed, ulong until)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (handed.Count == 0 || handed[^1] < until)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the feed handed over up to {(handed.Count == 0 ? "nothing" : handed[^1])}, not {until}");
+            if (!feed.TryTake(out var chunk))
+            {
+                await Task.Delay(5);
+                continue;
+            }
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                handed.Add(chunk.PositionAt(i));
+            }
+            chunk.FoldInto(projection);
+            feed.Return(chunk);
+        }
+    }
+
     private IEventStore Source(bool scan) => scan ? Store : new WithoutScan(Store);
 
     private async Task<List<RecordedEvent>> LogAsync()
@@ -231,6 +303,37 @@ public sealed class ProjectionReplayTests : IAsyncLifetime
         // The snapshot holds every journey's timeline in order: equal bytes, equal state.
         Assert.Equal(expected.ToSnapshot(), actual.ToSnapshot());
         Assert.Empty(expected.Report().DifferencesFrom(actual.Report()));
+    }
+
+    /// <summary>A store without the bulk scan whose first subscription fails halfway through the log.</summary>
+    private sealed class FailingOnce(IEventStore inner, int afterEvents) : IEventStore
+    {
+        public int Subscriptions { get; private set; }
+
+        public Task<AppendResult> AppendAsync(string stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default) =>
+            inner.AppendAsync(stream, expected, events, cancellationToken);
+
+        public IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string stream, ReadDirection direction, ulong? fromRevision = null, long maxCount = long.MaxValue, CancellationToken cancellationToken = default) =>
+            inner.ReadStreamAsync(stream, direction, fromRevision, maxCount, cancellationToken);
+
+        public IAsyncEnumerable<RecordedEvent> ReadAllAsync(ReadDirection direction, ulong? after = null, long maxCount = long.MaxValue, StreamFilter? filter = null, CancellationToken cancellationToken = default) =>
+            inner.ReadAllAsync(direction, after, maxCount, filter, cancellationToken);
+
+        public async IAsyncEnumerable<SubscriptionMessage> SubscribeToAllAsync(ulong? after, StreamFilter? filter = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var fails = ++Subscriptions == 1;
+            var events = 0;
+            await foreach (var message in inner.SubscribeToAllAsync(after, filter, cancellationToken))
+            {
+                if (fails && message is EventAppeared && ++events > afterEvents)
+                {
+                    throw new IOException("The connection to the store was lost.");
+                }
+                yield return message;
+            }
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>The same store seen only through <see cref="IEventStore"/>, as a store without the bulk scan is.</summary>
