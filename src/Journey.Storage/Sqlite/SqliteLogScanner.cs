@@ -23,6 +23,10 @@ internal sealed class SqliteLogScanner : IEventLogScanner
     // Pages are read once in a pass; the cache holds the b-tree's upper levels between pages of a scan.
     private const int CacheKib = 2_048;
 
+    // A follower reads only the end of the log, one path down the tree; what it caches beyond that are pages
+    // it will not read again, kept for as long as the server runs.
+    private const int FollowerCacheKib = 256;
+
     private readonly Func<bool> _storeDisposed;
     private readonly sqlite3 _db;
     private readonly ScanStatement _statement;
@@ -30,12 +34,12 @@ internal sealed class SqliteLogScanner : IEventLogScanner
 
     /// <param name="mapFile">
     /// False for a scanner that follows the log's end for as long as the store is open: a mapping would keep
-    /// every page it ever read in the process's working set.
+    /// every page it ever read in the process's working set. Such a follower also gets a small page cache.
     /// </param>
     public SqliteLogScanner(string path, SqliteEventStoreOptions options, Func<bool> storeDisposed, bool mapFile = true)
     {
         _storeDisposed = storeDisposed;
-        _db = SqliteSchema.OpenScanner(path, options, CacheKib, mapFile ? MapBytes : 0);
+        _db = SqliteSchema.OpenScanner(path, options, mapFile ? CacheKib : FollowerCacheKib, mapFile ? MapBytes : 0);
         try
         {
             _statement = new ScanStatement(_db);
