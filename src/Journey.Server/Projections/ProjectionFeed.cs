@@ -81,6 +81,11 @@ internal sealed partial class ProjectionFeed(IEventStore store, ILogger logger)
             {
                 return;
             }
+            catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
+            {
+                // The store is closing (the server stops, and the projection with it a moment later): nothing to report.
+                LogStoreClosed(_after);
+            }
             catch (Exception ex)
             {
                 LogFeedDropped(ex, _after);
@@ -206,6 +211,9 @@ internal sealed partial class ProjectionFeed(IEventStore store, ILogger logger)
         }
         return empty;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The store closed while the live projection read it after position {Position}")]
+    private partial void LogStoreClosed(ulong? position);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the log for the live projection failed after position {Position}; resuming")]
     private partial void LogFeedDropped(Exception exception, ulong? position);

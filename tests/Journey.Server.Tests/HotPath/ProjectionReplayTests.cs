@@ -245,6 +245,25 @@ public sealed class ProjectionReplayTests : IAsyncLifetime
         AssertSame(PlainLoop(log, after: 0, until: log[^1].Position).Projection, projection);
     }
 
+    [Fact]
+    public async Task a_live_feed_whose_store_closes_waits_quietly_until_it_is_stopped()
+    {
+        var log = await LogAsync();
+        using var logs = new CapturedLogs();
+        var feed = new ProjectionFeed(Store, logs.CreateLogger("feed"));
+        using var stop = new CancellationTokenSource();
+        var running = feed.RunAsync(null, stop.Token);
+        await FoldFeedAsync(feed, new LeadTimeProjection(Catalog), [], until: log[^1].Position);
+
+        await Store.DisposeAsync();
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.DoesNotContain(logs.Entries, e => e.StartsWith("Warning", StringComparison.Ordinal) || e.StartsWith("Error", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, e => e.Contains("The store closed", StringComparison.Ordinal));
+    }
+
     /// <summary>Folds what the feed hands over, as the live grain does, until it has handed over <paramref name="until"/>.</summary>
     private static async Task FoldFeedAsync(ProjectionFeed feed, LeadTimeProjection projection, List<ulong> handed, ulong until)
     {
