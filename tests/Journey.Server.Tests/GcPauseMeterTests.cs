@@ -21,9 +21,11 @@ public sealed class GcPauseMeterTests
 
         var gc = await meter.StopAsync(CancellationToken.None);
 
-        // Other tests may collect meanwhile, so at least what this one caused.
+        // Other tests may collect meanwhile, so at least what this one caused. The runtime may collect more than
+        // the generation asked for (a gen0 request becomes a gen1 collection when gen1's budget is spent too,
+        // as it is while other tests allocate), never less.
         Assert.True(gc.Gen2 >= 2, $"gen2 {gc.Gen2}");
-        Assert.True(gc.Gen0 >= 1, $"gen0 {gc.Gen0}");
+        Assert.True(gc.Collections >= 3, $"{gc.Collections} collections");
         // Every blocking collection stops the threads once, and a pause takes some time.
         Assert.True(gc.PausesMilliseconds.Count >= 3, $"{gc.PausesMilliseconds.Count} pauses");
         Assert.All(gc.PausesMilliseconds, pause => Assert.InRange(pause, 0.000_1, 10_000));

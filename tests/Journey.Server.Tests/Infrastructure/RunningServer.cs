@@ -112,10 +112,33 @@ public sealed class RunningServer : IAsyncDisposable
     public Contract.Admin.AdminClient Admin => new(ChannelFor(JourneyRoles.Admin));
 
     /// <summary>Starts a server; pass the data directory of a stopped one to restart it.</summary>
+    /// <remarks>
+    /// Its ports are free when chosen, but tests start servers in parallel, and another may take a port between
+    /// the choice and the bind: then it starts again on other ports.
+    /// </remarks>
     public static async Task<RunningServer> StartAsync(
         string? dataDir = null, IEnumerable<string>? settings = null, ILoggerProvider? logs = null, string environment = "Development")
     {
         dataDir ??= TempDirectory.Create("journey-server");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync(dataDir, settings, logs, environment);
+            }
+            catch (Exception ex) when (attempt < 5 && IsPortTaken(ex))
+            {
+            }
+        }
+    }
+
+    private static bool IsPortTaken(Exception ex) =>
+        ex is Microsoft.AspNetCore.Connections.AddressInUseException
+        || ex.InnerException is { } inner && IsPortTaken(inner)
+        || ex is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse };
+
+    private static async Task<RunningServer> StartOnFreePortsAsync(string dataDir, IEnumerable<string>? settings, ILoggerProvider? logs, string environment)
+    {
         var webAddress = $"http://127.0.0.1:{FreePort()}";
         var args = new List<string>
         {
@@ -142,7 +165,15 @@ public sealed class RunningServer : IAsyncDisposable
         builder.AddJourneyServer();
         var app = builder.Build();
         app.MapJourneyEndpoints();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         // The web endpoint's port was chosen above; the gRPC endpoint's is whichever Kestrel picked.
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .Select(a => a.Replace("[::]", "127.0.0.1", StringComparison.Ordinal))
