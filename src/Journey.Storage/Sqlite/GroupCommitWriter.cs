@@ -30,10 +30,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly List<object> _outcomes = [];
 
     private readonly InsertStatement _insert;
+    private readonly EventIdIndex _ids;
     private readonly SqliteCommand _lastRevision;
     private readonly SqliteCommand _lastPosition;
     private readonly SqliteCommand _findEvent;
-    private readonly SqliteCommand _deleteFrom;
     private readonly SqliteCommand _dataVersion;
     private readonly SqliteCommand _restartWal;
     private readonly Thread _loop;
@@ -51,10 +51,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _committed = committed;
         _restart = restart;
         _insert = new InsertStatement(connection);
+        _ids = new EventIdIndex(connection, options.EventIdRunLength);
         _lastRevision = Command("SELECT MAX(revision) FROM events WHERE stream = $stream", ("$stream", SqliteType.Text));
         _lastPosition = Command("SELECT COALESCE(MAX(position), 0) FROM events");
-        _findEvent = Command("SELECT stream, revision, position FROM events WHERE event_id = $id", ("$id", SqliteType.Blob));
-        _deleteFrom = Command("DELETE FROM events WHERE position >= $position", ("$position", SqliteType.Integer));
+        _findEvent = Command("SELECT stream, revision FROM events WHERE position = $position", ("$position", SqliteType.Integer));
         _dataVersion = Command("PRAGMA data_version");
         _restartWal = Command("PRAGMA wal_checkpoint(RESTART)");
         _loop = new Thread(WriteLoop) { IsBackground = true, Name = "Journey store writer" };
@@ -91,7 +91,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         await _stopped.Task.ConfigureAwait(false);
         _queue.Dispose();
         _insert.Dispose();
-        foreach (var command in new[] { _lastRevision, _lastPosition, _findEvent, _deleteFrom, _dataVersion, _restartWal })
+        _ids.Dispose();
+        foreach (var command in new[] { _lastRevision, _lastPosition, _findEvent, _dataVersion, _restartWal })
         {
             command.Dispose();
         }
@@ -120,8 +121,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 {
                     if (_queue.IsCompleted)
                     {
+                        WriteHeldIds();
                         break;
                     }
+                    WriteHeldIds();
                     ReleaseMemory();
                     wroteSinceIdle = false;
                     continue;
@@ -181,20 +184,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _outcomes.Clear();
         try
         {
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            foreach (var command in new[] { _lastRevision, _lastPosition, _findEvent, _deleteFrom, _dataVersion })
-            {
-                command.Transaction = transaction;
-            }
-
-            // Another process may have written since our last transaction: then the cached revisions
-            // are stale. data_version changes exactly when another connection has committed.
-            var dataVersion = Int64(_dataVersion.ExecuteScalar());
-            if (dataVersion != _seenDataVersion || _lastRevisions.Count > _options.StreamCacheCapacity)
-            {
-                _lastRevisions.Clear();
-                _seenDataVersion = dataVersion;
-            }
+            using var transaction = Begin();
 
             var nextPosition = Int64(_lastPosition.ExecuteScalar()) + 1;
             var created = SqliteSchema.ToMicroseconds(DateTimeOffset.UtcNow);
@@ -203,12 +193,14 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 _outcomes.Add(Apply(request, ref nextPosition, created));
             }
             transaction.Commit();
+            _ids.Committed();
         }
         catch (Exception exception)
         {
-            // Nothing of this transaction is stored: every request in it fails, and the revisions it
+            // Nothing of this transaction is stored: every request in it fails, and the revisions and ids it
             // cached are not true any more.
             _lastRevisions.Clear();
+            _ids.RolledBack();
             foreach (var request in _batch)
             {
                 request.Fail(exception);
@@ -229,9 +221,71 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             }
         }
         _committed.Pulse();
+        if (_ids.Held >= _options.EventIdRunLength)
+        {
+            WriteHeldIds();
+        }
         if (_restart.TryTake())
         {
             RestartWal();
+        }
+    }
+
+    /// <summary>
+    /// Opens the write transaction. Another process may have written since our last one: then the cached
+    /// revisions and the held event ids are stale. data_version changes exactly when another connection has committed.
+    /// </summary>
+    private SqliteTransaction Begin()
+    {
+        var transaction = _connection.BeginTransaction(deferred: false);
+        try
+        {
+            foreach (var command in new[] { _lastRevision, _lastPosition, _findEvent, _dataVersion })
+            {
+                command.Transaction = transaction;
+            }
+            _ids.Enlist(transaction);
+            var dataVersion = Int64(_dataVersion.ExecuteScalar());
+            if (dataVersion != _seenDataVersion || _ids.Stale)
+            {
+                _lastRevisions.Clear();
+                _ids.Reload();
+                _seenDataVersion = dataVersion;
+            }
+            else if (_lastRevisions.Count > _options.StreamCacheCapacity)
+            {
+                _lastRevisions.Clear();
+            }
+            return transaction;
+        }
+        catch
+        {
+            transaction.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes the event ids held in memory to the id table in one sorted run, between two appends' transactions.</summary>
+    private void WriteHeldIds()
+    {
+        if (_ids.Held == 0)
+        {
+            return;
+        }
+        try
+        {
+            using var transaction = Begin();
+            if (_ids.Held == 0)
+            {
+                return;
+            }
+            _ids.Write();
+            transaction.Commit();
+            _ids.Written();
+        }
+        catch (Exception exception) when (exception is SqliteException or InvalidOperationException or IOException)
+        {
+            // Nothing lost: the ids stay held (they are in the log, too), and the next run writes them.
         }
     }
 
@@ -278,36 +332,31 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 : new WrongExpectedRevisionException(request.Stream, request.Expected, current == NoStream ? null : (ulong)current);
         }
 
-        var first = nextPosition;
-        var positions = new ulong[request.Events.Length];
-        try
+        // An event id stored already: a retry of an acknowledged append, or an id reused.
+        foreach (var e in request.Events)
         {
-            _insert.BeginRequest(request.Stream, created);
-            for (var i = 0; i < request.Events.Length; i++)
+            if (_ids.Find(e.EventId) is not null)
             {
-                _insert.Insert(first + i, current + 1 + i, request.Events[i]);
-                positions[i] = (ulong)(first + i);
+                return FindEarlierAppend(request) ?? (object?)FindAnyStored(request)
+                    ?? throw new InvalidOperationException($"Event id {e.EventId} is stored, yet not found.");
             }
-        }
-        catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == SQLitePCL.raw.SQLITE_CONSTRAINT_UNIQUE)
-        {
-            // An event id is stored already. SQLite undid only the failing row: undo this request's
-            // earlier rows too, then tell an idempotent retry from a reused id.
-            _deleteFrom.Parameters[0].Value = first;
-            _deleteFrom.ExecuteNonQuery();
-            if (FindEarlierAppend(request) is { } earlier)
-            {
-                return earlier;
-            }
-            if (FindAnyStored(request) is { } stored)
-            {
-                return stored;
-            }
-            // The (stream, revision) index fired: our revision cache was wrong, which data_version
-            // should rule out. Fail the transaction rather than guess; the cache is rebuilt.
-            throw;
         }
 
+        var first = nextPosition;
+        var positions = new ulong[request.Events.Length];
+        // Should the (stream, revision) index fire, our revision cache was wrong, which data_version rules out:
+        // the exception fails the transaction rather than guessing, and the caches are rebuilt.
+        _insert.BeginRequest(request.Stream, created);
+        for (var i = 0; i < request.Events.Length; i++)
+        {
+            _insert.Insert(first + i, current + 1 + i, request.Events[i]);
+            positions[i] = (ulong)(first + i);
+        }
+
+        for (var i = 0; i < request.Events.Length; i++)
+        {
+            _ids.Add(request.Events[i].EventId, first + i);
+        }
         nextPosition += request.Events.Length;
         _lastRevisions[request.Stream] = current + request.Events.Length;
         return new AppendResult((ulong)(current + request.Events.Length), positions);
@@ -384,9 +433,13 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
     private (string Stream, long Revision, long Position)? Find(Guid eventId)
     {
-        _findEvent.Parameters[0].Value = SqliteSchema.ToBytes(eventId);
+        if (_ids.Find(eventId) is not { } position)
+        {
+            return null;
+        }
+        _findEvent.Parameters[0].Value = position;
         using var reader = _findEvent.ExecuteReader();
-        return reader.Read() ? (reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)) : null;
+        return reader.Read() ? (reader.GetString(0), reader.GetInt64(1), position) : null;
     }
 
     private static long Int64(object? value) => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);

@@ -37,6 +37,13 @@ public sealed record SqliteEventStoreOptions
     public int StreamCacheCapacity { get; init; } = 200_000;
 
     /// <summary>
+    /// Event ids the writer holds in memory before it writes them to the store's id table in one sorted run
+    /// (<see cref="EventIdIndex"/>): the longer the run, the fewer pages of that table each id costs. About 40
+    /// bytes each; the writer also writes them when it falls idle.
+    /// </summary>
+    public int EventIdRunLength { get; init; } = 65_536;
+
+    /// <summary>
     /// How long the checkpointer lets commits gather before it copies the WAL into the database file: a
     /// page changed by many transactions in that time is copied once.
     /// </summary>
@@ -63,6 +70,7 @@ public sealed record SqliteEventStoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero, nameof(PollInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(BusyTimeout, TimeSpan.Zero, nameof(BusyTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(StreamCacheCapacity, 1, nameof(StreamCacheCapacity));
+        ArgumentOutOfRangeException.ThrowIfLessThan(EventIdRunLength, 1, nameof(EventIdRunLength));
         ArgumentOutOfRangeException.ThrowIfLessThan(CheckpointInterval, TimeSpan.Zero, nameof(CheckpointInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(WalRestartBytes, 0, nameof(WalRestartBytes));
         if (IdleAfter != Timeout.InfiniteTimeSpan)

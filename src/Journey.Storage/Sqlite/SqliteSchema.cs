@@ -8,7 +8,12 @@ namespace Journey.Storage.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>Stored in <c>PRAGMA user_version</c>, so a later layout can recognise and migrate this one.</summary>
-    public const int Version = 1;
+    /// <remarks>
+    /// 1: event ids unique through an index on the events table. 2: event ids in a table of their own
+    /// (<c>event_ids</c>) that the writer fills in large sorted runs (<see cref="EventIdIndex"/>); opening a
+    /// layout-1 file moves it to 2.
+    /// </remarks>
+    public const int Version = 2;
 
     // position is the rowid: the global log order is the table's own b-tree order, so reading $all
     // is a sequential scan. Positions are assigned by the single writer as max+1 under the write lock,
@@ -26,7 +31,28 @@ internal static class SqliteSchema
             created  INTEGER NOT NULL
         );
         CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream, revision);
-        CREATE UNIQUE INDEX IF NOT EXISTS events_event_id ON events (event_id);
+        """;
+
+    // Every event id with its position, for the events up to ids_indexed_through; the writer holds those
+    // after it in memory (EventIdIndex). Keyed by the id, so a run of ids sorted before they are inserted
+    // writes each page of the table once.
+    private const string CreateEventIds = """
+        CREATE TABLE IF NOT EXISTS event_ids (
+            event_id BLOB    NOT NULL PRIMARY KEY,
+            position INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS store_state (
+            name  TEXT    NOT NULL PRIMARY KEY,
+            value INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO store_state (name, value) VALUES ('ids_indexed_through', 0);
+        """;
+
+    // Layout 1 to 2: the ids the index on the events table held move to event_ids, all of them indexed.
+    private const string MoveEventIds = """
+        INSERT INTO event_ids (event_id, position) SELECT event_id, position FROM events ORDER BY event_id;
+        DROP INDEX events_event_id;
+        UPDATE store_state SET value = (SELECT COALESCE(MAX(position), 0) FROM events) WHERE name = 'ids_indexed_through';
         """;
 
     public const string Columns = "position, stream, revision, event_id, type, data, metadata, created";
@@ -53,6 +79,11 @@ internal static class SqliteSchema
                 throw new InvalidOperationException($"'{path}' has event-store layout {version}; this version reads up to {Version}.");
             }
             Execute(connection, CreateTables, transaction);
+            Execute(connection, CreateEventIds, transaction);
+            if (version == 1)
+            {
+                Execute(connection, MoveEventIds, transaction);
+            }
             Execute(connection, $"PRAGMA user_version = {Version}", transaction);
             transaction.Commit();
             return connection;

@@ -39,9 +39,11 @@ public sealed class SqliteEventStoreTests : IDisposable
 
         await using var connection = OpenRaw(path);
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
-        Assert.Equal(1L, Scalar(connection, "PRAGMA user_version"));
+        Assert.Equal(2L, Scalar(connection, "PRAGMA user_version"));
         Assert.Equal(1L, Scalar(connection, "SELECT COUNT(*) FROM events WHERE length(event_id) = 16"));
-        Assert.Equal(2L, Scalar(connection, "SELECT COUNT(*) FROM pragma_index_list('events') WHERE \"unique\" = 1"));
+        Assert.Equal(1L, Scalar(connection, "SELECT COUNT(*) FROM pragma_index_list('events') WHERE \"unique\" = 1"));
+        // Written to the id table when the store closed.
+        Assert.Equal(1L, Scalar(connection, "SELECT COUNT(*) FROM event_ids JOIN events USING (event_id, position)"));
     }
 
     [Fact]
@@ -203,6 +205,128 @@ public sealed class SqliteEventStoreTests : IDisposable
         Assert.Empty(await ToListAsync(store.ReadStreamAsync(other, ReadDirection.Forwards)));
         var next = await store.AppendAsync(other, ExpectedRevision.NoStream, Events(1));
         Assert.Equal(stored.Positions[0] + 1, next.Positions[0]);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(1_000)]
+    public async Task an_event_id_is_found_whether_the_writer_still_holds_it_or_has_written_it_to_the_id_table(int runLength)
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, new SqliteEventStoreOptions { EventIdRunLength = runLength });
+        var appended = new List<(string Stream, List<EventData> Events, AppendResult Result)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var stream = NewStream($"s{i}");
+            var events = Events(2);
+            appended.Add((stream, events, await store.AppendAsync(stream, ExpectedRevision.NoStream, events)));
+        }
+
+        foreach (var (stream, events, result) in appended)
+        {
+            // A retry gets the original result; the same id elsewhere is refused, with where it is stored.
+            var retry = await store.AppendAsync(stream, ExpectedRevision.NoStream, events);
+            Assert.Equal(result.NextExpectedRevision, retry.NextExpectedRevision);
+            Assert.Equal(result.Positions, retry.Positions);
+            var reused = await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(NewStream("other"), ExpectedRevision.Any, [events[1]]));
+            Assert.Equal((stream, result.Positions[1]), (reused.ExistingStream, reused.ExistingPosition));
+        }
+        Assert.Equal(12, await store.ReadAllAsync(ReadDirection.Forwards).CountAsync());
+    }
+
+    [Fact]
+    public async Task ids_stay_found_when_the_writer_outgrows_its_filter_and_reads_it_again()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, new SqliteEventStoreOptions { EventIdRunLength = 5_000 });
+        var first = Events(1);
+        var stored = await store.AppendAsync(NewStream("first"), ExpectedRevision.NoStream, first);
+        // The filter starts with room for 2 × (0 + 5,000) ids at least; this is several times as many.
+        for (var i = 0; i < 80; i++)
+        {
+            await store.AppendAsync(NewStream($"bulk{i}"), ExpectedRevision.NoStream, Events(1_000));
+        }
+        var last = Events(1);
+        await store.AppendAsync(NewStream("last"), ExpectedRevision.NoStream, last);
+
+        var early = await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(NewStream("again"), ExpectedRevision.Any, first));
+        await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(NewStream("again"), ExpectedRevision.Any, last));
+        Assert.Equal(stored.Positions[0], early.ExistingPosition);
+        Assert.Equal(80_002, await store.ReadAllAsync(ReadDirection.Forwards).CountAsync());
+    }
+
+    [Fact]
+    public async Task ids_the_writer_held_when_the_process_stopped_are_read_again_from_the_log()
+    {
+        List<EventData> events;
+        string stream;
+        await using (var first = await SqliteEventStore.OpenAsync(DatabasePath))
+        {
+            stream = NewStream("held");
+            events = Events(3);
+            await first.AppendAsync(stream, ExpectedRevision.NoStream, events);
+        }
+        // As if the process had died before the ids were written: the log has the events, the id table not.
+        using (var connection = OpenRaw(DatabasePath))
+        {
+            Scalar(connection, "DELETE FROM event_ids");
+            Scalar(connection, "UPDATE store_state SET value = 0 WHERE name = 'ids_indexed_through'");
+        }
+
+        await using var second = await SqliteEventStore.OpenAsync(DatabasePath);
+
+        await Assert.ThrowsAsync<DuplicateEventIdException>(() => second.AppendAsync(NewStream("other"), ExpectedRevision.Any, [events[2]]));
+        var retry = await second.AppendAsync(stream, ExpectedRevision.NoStream, events);
+        Assert.Equal(new ulong[] { 1, 2, 3 }, retry.Positions);
+    }
+
+    [Fact]
+    public async Task a_second_store_on_the_same_file_refuses_an_id_the_first_still_holds_in_memory()
+    {
+        await using var one = await SqliteEventStore.OpenAsync(DatabasePath);
+        await using var two = await SqliteEventStore.OpenAsync(DatabasePath);
+        await two.AppendAsync(NewStream("two"), ExpectedRevision.NoStream, Events(1));
+        var events = Events(2);
+
+        var stored = await one.AppendAsync(NewStream("one"), ExpectedRevision.NoStream, events);
+
+        var reused = await Assert.ThrowsAsync<DuplicateEventIdException>(() => two.AppendAsync(NewStream("other"), ExpectedRevision.Any, [events[0]]));
+        Assert.Equal(stored.Positions[0], reused.ExistingPosition);
+    }
+
+    [Fact]
+    public async Task a_store_of_the_first_layout_moves_its_ids_to_the_id_table_and_still_refuses_them_elsewhere()
+    {
+        var ids = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        using (var connection = OpenRaw(DatabasePath))
+        {
+            Scalar(connection, """
+                CREATE TABLE events (position INTEGER PRIMARY KEY, stream TEXT NOT NULL, revision INTEGER NOT NULL, event_id BLOB NOT NULL,
+                    type TEXT NOT NULL, data BLOB NOT NULL, metadata BLOB NOT NULL, created INTEGER NOT NULL);
+                CREATE UNIQUE INDEX events_stream_revision ON events (stream, revision);
+                CREATE UNIQUE INDEX events_event_id ON events (event_id);
+                PRAGMA user_version = 1;
+                """);
+            for (var i = 0; i < ids.Length; i++)
+            {
+                using var insert = connection.CreateCommand();
+                insert.CommandText = "INSERT INTO events VALUES ($position, 'old-1', $revision, $id, 'old.happened', x'7b7d', x'7b7d', 0)";
+                insert.Parameters.AddWithValue("$position", i + 1);
+                insert.Parameters.AddWithValue("$revision", i);
+                insert.Parameters.AddWithValue("$id", ids[i].ToByteArray(bigEndian: true));
+                insert.ExecuteNonQuery();
+            }
+        }
+
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
+
+        var reused = await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(NewStream("new"), ExpectedRevision.Any, [new EventData(ids[1], "new.happened", "{}"u8.ToArray(), "{}"u8.ToArray())]));
+        Assert.Equal(("old-1", 2UL), (reused.ExistingStream, reused.ExistingPosition));
+        var next = await store.AppendAsync(NewStream("new"), ExpectedRevision.NoStream, Events(1));
+        Assert.Equal(new ulong[] { 3 }, next.Positions);
+        using var check = OpenRaw(DatabasePath);
+        Assert.Equal(2L, Scalar(check, "PRAGMA user_version"));
+        Assert.Equal(2L, Scalar(check, "SELECT COUNT(*) FROM event_ids WHERE position <= 2"));
+        Assert.Equal(0L, Scalar(check, "SELECT COUNT(*) FROM pragma_index_list('events') WHERE name = 'events_event_id'"));
     }
 
     [Fact]

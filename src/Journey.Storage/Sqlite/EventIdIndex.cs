@@ -1,0 +1,217 @@
+using Microsoft.Data.Sqlite;
+
+namespace Journey.Storage.Sqlite;
+
+/// <summary>
+/// The writer's answer to "is this event id stored, and where?". The ids of the events up to
+/// <c>ids_indexed_through</c> are in the <c>event_ids</c> table; those of the events after it are held here,
+/// in memory, and written to the table in one run, sorted by id, once <see cref="SqliteEventStoreOptions.EventIdRunLength"/>
+/// of them have gathered or the writer falls idle.
+/// </summary>
+/// <remarks>
+/// Event ids are UUIDs chosen by agencies: random. Kept in an index on the events table, every new event put
+/// its id on a random page of that index, and every commit wrote each page so touched to the write-ahead log
+/// and the checkpointer copied it once more: with ~100 events a commit, one 4 KB page for each, most of the
+/// store's writing. A sorted run of tens of thousands of ids writes each page of the table once for many ids.
+/// The held ids are derived from the log: after a crash, or when another process has written, they are read
+/// again from the events after <c>ids_indexed_through</c>.
+/// </remarks>
+internal sealed class EventIdIndex : IDisposable
+{
+    private readonly Dictionary<Guid, long> _held = [];
+    // Held by the open transaction: let go of them if it rolls back.
+    private readonly List<Guid> _heldInTransaction = [];
+    private readonly SqliteCommand _lookup;
+    private readonly SqliteCommand _indexedThrough;
+    private readonly SqliteCommand _eventsAfter;
+    private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _setIndexedThrough;
+    private readonly SqliteCommand _lastPosition;
+    private readonly SqliteCommand _allIndexed;
+    private readonly SqliteCommand _countIndexed;
+    // Every id stored, as far as this writer knows: a lookup in the table only for an id it may hold.
+    private IdFilter? _filter;
+    // The last position whose id the filter has, now and when the open transaction began.
+    private long _filteredThrough;
+    private long _filteredAtBegin;
+
+    private readonly int _runLength;
+
+    public EventIdIndex(SqliteConnection connection, int runLength)
+    {
+        _runLength = runLength;
+        _lookup = Command(connection, "SELECT position FROM event_ids WHERE event_id = $id", ("$id", SqliteType.Blob));
+        _indexedThrough = Command(connection, "SELECT value FROM store_state WHERE name = 'ids_indexed_through'");
+        _eventsAfter = Command(connection, "SELECT event_id, position FROM events WHERE position > $after", ("$after", SqliteType.Integer));
+        _insert = Command(connection, "INSERT OR IGNORE INTO event_ids (event_id, position) VALUES ($id, $position)", ("$id", SqliteType.Blob), ("$position", SqliteType.Integer));
+        _setIndexedThrough = Command(connection, "UPDATE store_state SET value = $position WHERE name = 'ids_indexed_through'", ("$position", SqliteType.Integer));
+        _lastPosition = Command(connection, "SELECT COALESCE(MAX(position), 0) FROM events");
+        _allIndexed = Command(connection, "SELECT event_id FROM event_ids");
+        _countIndexed = Command(connection, "SELECT COUNT(*) FROM event_ids");
+    }
+
+    /// <summary>Ids held in memory, not yet in the table.</summary>
+    public int Held => _held.Count;
+
+    /// <summary>True when <see cref="Reload"/> must run before the next lookup: nothing read yet, or the filter is full.</summary>
+    public bool Stale => _filter is null || _filter.Count > _filter.Capacity;
+
+    /// <summary>Joins the commands to the open transaction, as Microsoft.Data.Sqlite requires.</summary>
+    public void Enlist(SqliteTransaction transaction)
+    {
+        _filteredAtBegin = _filteredThrough;
+        foreach (var command in Commands)
+        {
+            command.Transaction = transaction;
+        }
+    }
+
+    /// <summary>
+    /// Reads the held ids again from the file, and adds to the filter what others appended: at the writer's first
+    /// transaction, and after another connection wrote.
+    /// </summary>
+    public void Reload()
+    {
+        _held.Clear();
+        _heldInTransaction.Clear();
+        var indexedThrough = Convert.ToInt64(_indexedThrough.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (_filter is null || _filter.Count > _filter.Capacity)
+        {
+            BuildFilter();
+            _filteredThrough = indexedThrough;
+        }
+        _eventsAfter.Parameters[0].Value = Math.Min(indexedThrough, _filteredThrough);
+        using var reader = _eventsAfter.ExecuteReader();
+        while (reader.Read())
+        {
+            var id = new Guid((byte[])reader.GetValue(0), bigEndian: true);
+            var position = reader.GetInt64(1);
+            if (position > indexedThrough)
+            {
+                _held[id] = position;
+            }
+            if (position > _filteredThrough)
+            {
+                _filter!.Add(id);
+                _filteredThrough = position;
+            }
+        }
+    }
+
+    // From the table: every id indexed. The held ones follow in Reload.
+    private void BuildFilter()
+    {
+        var indexed = Convert.ToInt64(_countIndexed.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        _filter = new IdFilter(2 * (indexed + _runLength));
+        using var reader = _allIndexed.ExecuteReader();
+        while (reader.Read())
+        {
+            _filter.Add(new Guid((byte[])reader.GetValue(0), bigEndian: true));
+        }
+    }
+
+    /// <summary>The position of the stored event with <paramref name="eventId"/>, or null when none has it.</summary>
+    public long? Find(Guid eventId)
+    {
+        if (_held.TryGetValue(eventId, out var position))
+        {
+            return position;
+        }
+        if (_filter is not null && !_filter.MayContain(eventId))
+        {
+            return null;
+        }
+        _lookup.Parameters[0].Value = SqliteSchema.ToBytes(eventId);
+        return _lookup.ExecuteScalar() is long stored ? stored : null;
+    }
+
+    /// <summary>An event the open transaction has written.</summary>
+    public void Add(Guid eventId, long position)
+    {
+        _held.Add(eventId, position);
+        _heldInTransaction.Add(eventId);
+        // Kept if the transaction rolls back: an id it has too many is a lookup more, never a wrong answer.
+        _filter?.Add(eventId);
+        _filteredThrough = Math.Max(_filteredThrough, position);
+    }
+
+    public void Committed() => _heldInTransaction.Clear();
+
+    public void RolledBack()
+    {
+        // Its positions will be another transaction's, perhaps another process's.
+        _filteredThrough = _filteredAtBegin;
+        foreach (var id in _heldInTransaction)
+        {
+            _held.Remove(id);
+        }
+        _heldInTransaction.Clear();
+    }
+
+    /// <summary>
+    /// Writes every held id to the table, sorted, in the open transaction, and marks every event of the log as
+    /// indexed (the caller has reloaded if another connection wrote, so the held ids are all those not indexed).
+    /// Call <see cref="Written"/> once the transaction has committed.
+    /// </summary>
+    public void Write()
+    {
+        var ids = new KeyValuePair<Guid, long>[_held.Count];
+        var i = 0;
+        foreach (var entry in _held)
+        {
+            ids[i++] = entry;
+        }
+        var keys = new byte[ids.Length][];
+        for (i = 0; i < ids.Length; i++)
+        {
+            keys[i] = SqliteSchema.ToBytes(ids[i].Key);
+        }
+        // The table's order: its key's bytes, compared as memcmp compares them.
+        Array.Sort(keys, ids, ByteOrder.Instance);
+        _insert.Prepare();
+        for (i = 0; i < ids.Length; i++)
+        {
+            _insert.Parameters[0].Value = keys[i];
+            _insert.Parameters[1].Value = ids[i].Value;
+            _insert.ExecuteNonQuery();
+        }
+        _setIndexedThrough.Parameters[0].Value = _lastPosition.ExecuteScalar();
+        _setIndexedThrough.ExecuteNonQuery();
+    }
+
+    /// <summary>The run <see cref="Write"/> wrote has committed: the ids are in the table now.</summary>
+    public void Written()
+    {
+        _held.Clear();
+        _held.TrimExcess();
+        _heldInTransaction.Clear();
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in Commands)
+        {
+            command.Dispose();
+        }
+    }
+
+    private SqliteCommand[] Commands => [_lookup, _indexedThrough, _eventsAfter, _insert, _setIndexedThrough, _lastPosition, _allIndexed, _countIndexed];
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, SqliteType Type)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, type) in parameters)
+        {
+            command.Parameters.Add(name, type);
+        }
+        return command;
+    }
+
+    private sealed class ByteOrder : IComparer<byte[]>
+    {
+        public static readonly ByteOrder Instance = new();
+
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
+    }
+}
