@@ -5,8 +5,8 @@ namespace Journey.Storage.Sqlite;
 /// <summary>
 /// The writer's answer to "is this event id stored, and where?". The ids of the events up to
 /// <c>ids_indexed_through</c> are in the <c>event_ids</c> table; those of the events after it are held here,
-/// in memory, and written to the table in one run, sorted by id, once <see cref="SqliteEventStoreOptions.EventIdRunLength"/>
-/// of them have gathered or the writer falls idle.
+/// in memory, and written to the table in runs sorted by id, once <see cref="SqliteEventStoreOptions.EventIdRunLength"/>
+/// of them have gathered (a slice between each two appends' transactions) or the writer falls idle.
 /// </summary>
 /// <remarks>
 /// Event ids are UUIDs chosen by agencies: random. Kept in an index on the events table, every new event put
@@ -26,7 +26,6 @@ internal sealed class EventIdIndex : IDisposable
     private readonly SqliteCommand _eventsAfter;
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _setIndexedThrough;
-    private readonly SqliteCommand _lastPosition;
     private readonly SqliteCommand _allIndexed;
     private readonly SqliteCommand _countIndexed;
     // Every id stored, as far as this writer knows: a lookup in the table only for an id it may hold.
@@ -34,6 +33,13 @@ internal sealed class EventIdIndex : IDisposable
     // The last position whose id the filter has, now and when the open transaction began.
     private long _filteredThrough;
     private long _filteredAtBegin;
+    // The run of ids being written to the table: sorted, how many are written, the slice in the open
+    // transaction, and the last position the run covers.
+    private KeyValuePair<Guid, long>[]? _run;
+    private byte[][]? _runKeys;
+    private int _runWritten;
+    private int _sliceEnd;
+    private long _runThrough;
 
     private readonly int _runLength;
 
@@ -44,8 +50,7 @@ internal sealed class EventIdIndex : IDisposable
         _indexedThrough = Command(connection, "SELECT value FROM store_state WHERE name = 'ids_indexed_through'");
         _eventsAfter = Command(connection, "SELECT event_id, position FROM events WHERE position > $after", ("$after", SqliteType.Integer));
         _insert = Command(connection, "INSERT OR IGNORE INTO event_ids (event_id, position) VALUES ($id, $position)", ("$id", SqliteType.Blob), ("$position", SqliteType.Integer));
-        _setIndexedThrough = Command(connection, "UPDATE store_state SET value = $position WHERE name = 'ids_indexed_through'", ("$position", SqliteType.Integer));
-        _lastPosition = Command(connection, "SELECT COALESCE(MAX(position), 0) FROM events");
+        _setIndexedThrough = Command(connection, "UPDATE store_state SET value = MAX(value, $position) WHERE name = 'ids_indexed_through'", ("$position", SqliteType.Integer));
         _allIndexed = Command(connection, "SELECT event_id FROM event_ids");
         _countIndexed = Command(connection, "SELECT COUNT(*) FROM event_ids");
     }
@@ -148,43 +153,79 @@ internal sealed class EventIdIndex : IDisposable
         _heldInTransaction.Clear();
     }
 
+    /// <summary>True while a run of held ids is being written, slice by slice.</summary>
+    public bool Writing => _run is not null;
+
     /// <summary>
-    /// Writes every held id to the table, sorted, in the open transaction, and marks every event of the log as
-    /// indexed (the caller has reloaded if another connection wrote, so the held ids are all those not indexed).
-    /// Call <see cref="Written"/> once the transaction has committed.
+    /// Writes the next <paramref name="sliceLength"/> ids of the current run to the table, in the open transaction;
+    /// with no run under way, the ids held now become the run, sorted as the table is. The last slice marks every
+    /// event up to the run's last as indexed. Call <see cref="SliceWritten"/> once the transaction has committed.
     /// </summary>
-    public void Write()
+    /// <remarks>
+    /// A run of ~65,000 ids touches most pages of the table; written in one transaction, it held up every append
+    /// queued behind it for that long. In slices between appends' transactions, each is a short wait. Until its
+    /// last slice has committed, the run's ids stay held (so found), and after a crash they are read again from
+    /// the log and written again (an id the table has already is passed over).
+    /// </remarks>
+    public void WriteSlice(int sliceLength)
     {
-        var ids = new KeyValuePair<Guid, long>[_held.Count];
-        var i = 0;
-        foreach (var entry in _held)
+        if (_run is null)
         {
-            ids[i++] = entry;
+            _run = new KeyValuePair<Guid, long>[_held.Count];
+            _runKeys = new byte[_run.Length][];
+            _runWritten = 0;
+            _runThrough = 0;
+            var i = 0;
+            foreach (var entry in _held)
+            {
+                _run[i] = entry;
+                _runKeys[i] = SqliteSchema.ToBytes(entry.Key);
+                _runThrough = Math.Max(_runThrough, entry.Value);
+                i++;
+            }
+            // The table's order: its key's bytes, compared as memcmp compares them.
+            Array.Sort(_runKeys, _run, ByteOrder.Instance);
         }
-        var keys = new byte[ids.Length][];
-        for (i = 0; i < ids.Length; i++)
-        {
-            keys[i] = SqliteSchema.ToBytes(ids[i].Key);
-        }
-        // The table's order: its key's bytes, compared as memcmp compares them.
-        Array.Sort(keys, ids, ByteOrder.Instance);
+        _sliceEnd = (int)Math.Min((long)_runWritten + sliceLength, _run.Length);
         _insert.Prepare();
-        for (i = 0; i < ids.Length; i++)
+        for (var i = _runWritten; i < _sliceEnd; i++)
         {
-            _insert.Parameters[0].Value = keys[i];
-            _insert.Parameters[1].Value = ids[i].Value;
+            _insert.Parameters[0].Value = _runKeys![i];
+            _insert.Parameters[1].Value = _run[i].Value;
             _insert.ExecuteNonQuery();
         }
-        _setIndexedThrough.Parameters[0].Value = _lastPosition.ExecuteScalar();
-        _setIndexedThrough.ExecuteNonQuery();
+        if (_sliceEnd == _run.Length)
+        {
+            // Every event up to the run's last is indexed now: those before its first were, and each after it is
+            // in the run (the writer held all it knew of when the run began). Never backwards: another process
+            // may have written further.
+            _setIndexedThrough.Parameters[0].Value = _runThrough;
+            _setIndexedThrough.ExecuteNonQuery();
+        }
     }
 
-    /// <summary>The run <see cref="Write"/> wrote has committed: the ids are in the table now.</summary>
-    public void Written()
+    /// <summary>The slice <see cref="WriteSlice"/> wrote has committed; after the last, the run's ids are no longer held.</summary>
+    public void SliceWritten()
     {
-        _held.Clear();
-        _held.TrimExcess();
-        _heldInTransaction.Clear();
+        if (_run is null)
+        {
+            return;
+        }
+        _runWritten = _sliceEnd;
+        if (_runWritten < _run.Length)
+        {
+            return;
+        }
+        foreach (var (id, _) in _run)
+        {
+            _held.Remove(id);
+        }
+        if (_held.Count == 0)
+        {
+            _held.TrimExcess();
+        }
+        _run = null;
+        _runKeys = null;
     }
 
     public void Dispose()
@@ -195,7 +236,7 @@ internal sealed class EventIdIndex : IDisposable
         }
     }
 
-    private SqliteCommand[] Commands => [_lookup, _indexedThrough, _eventsAfter, _insert, _setIndexedThrough, _lastPosition, _allIndexed, _countIndexed];
+    private SqliteCommand[] Commands => [_lookup, _indexedThrough, _eventsAfter, _insert, _setIndexedThrough, _allIndexed, _countIndexed];
 
     private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, SqliteType Type)[] parameters)
     {

@@ -17,6 +17,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 {
     private const int NoStream = -1;
 
+    // A run of held event ids is written in this many slices, one after each appends' transaction.
+    private const int IdRunSlices = 16;
+
     private readonly SqliteConnection _connection;
     private readonly SqliteEventStoreOptions _options;
     private readonly CommitSignal _committed;
@@ -221,9 +224,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             }
         }
         _committed.Pulse();
-        if (_ids.Held >= _options.EventIdRunLength)
+        if (_ids.Writing || _ids.Held >= _options.EventIdRunLength)
         {
-            WriteHeldIds();
+            WriteIdSlice(Math.Max(1, _options.EventIdRunLength / IdRunSlices));
         }
         if (_restart.TryTake())
         {
@@ -265,27 +268,33 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes the event ids held in memory to the id table in one sorted run, between two appends' transactions.</summary>
+    /// <summary>Writes every event id held in memory to the id table: when idle, and when closing.</summary>
     private void WriteHeldIds()
     {
-        if (_ids.Held == 0)
+        while ((_ids.Writing || _ids.Held > 0) && WriteIdSlice(int.MaxValue))
         {
-            return;
         }
+    }
+
+    /// <summary>One slice of the run of held ids, in a transaction of its own between two appends' transactions; false if it failed.</summary>
+    private bool WriteIdSlice(int sliceLength)
+    {
         try
         {
             using var transaction = Begin();
-            if (_ids.Held == 0)
+            if (!_ids.Writing && _ids.Held == 0)
             {
-                return;
+                return false;
             }
-            _ids.Write();
+            _ids.WriteSlice(sliceLength);
             transaction.Commit();
-            _ids.Written();
+            _ids.SliceWritten();
+            return true;
         }
         catch (Exception exception) when (exception is SqliteException or InvalidOperationException or IOException)
         {
-            // Nothing lost: the ids stay held (they are in the log, too), and the next run writes them.
+            // Nothing lost: the ids stay held (they are in the log, too), and the next slice writes them.
+            return false;
         }
     }
 
