@@ -27,7 +27,6 @@ internal sealed class EventIdIndex : IDisposable
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _setIndexedThrough;
     private readonly SqliteCommand _allIndexed;
-    private readonly SqliteCommand _countIndexed;
     // Every id stored, as far as this writer knows: a lookup in the table only for an id it may hold.
     private IdFilter? _filter;
     // The last position whose id the filter has, now and when the open transaction began.
@@ -46,13 +45,12 @@ internal sealed class EventIdIndex : IDisposable
     public EventIdIndex(SqliteConnection connection, int runLength)
     {
         _runLength = runLength;
-        _lookup = Command(connection, "SELECT position FROM event_ids WHERE event_id = $id", ("$id", SqliteType.Blob));
-        _indexedThrough = Command(connection, "SELECT value FROM store_state WHERE name = 'ids_indexed_through'");
-        _eventsAfter = Command(connection, "SELECT event_id, position FROM events WHERE position > $after", ("$after", SqliteType.Integer));
-        _insert = Command(connection, "INSERT OR IGNORE INTO event_ids (event_id, position) VALUES ($id, $position)", ("$id", SqliteType.Blob), ("$position", SqliteType.Integer));
-        _setIndexedThrough = Command(connection, "UPDATE store_state SET value = MAX(value, $position) WHERE name = 'ids_indexed_through'", ("$position", SqliteType.Integer));
-        _allIndexed = Command(connection, "SELECT event_id FROM event_ids");
-        _countIndexed = Command(connection, "SELECT COUNT(*) FROM event_ids");
+        _lookup = SqliteSchema.Command(connection, "SELECT position FROM event_ids WHERE event_id = $id", ("$id", SqliteType.Blob));
+        _indexedThrough = SqliteSchema.Command(connection, "SELECT value FROM store_state WHERE name = 'ids_indexed_through'");
+        _eventsAfter = SqliteSchema.Command(connection, "SELECT event_id, position FROM events WHERE position > $after", ("$after", SqliteType.Integer));
+        _insert = SqliteSchema.Command(connection, "INSERT OR IGNORE INTO event_ids (event_id, position) VALUES ($id, $position)", ("$id", SqliteType.Blob), ("$position", SqliteType.Integer));
+        _setIndexedThrough = SqliteSchema.Command(connection, "UPDATE store_state SET value = MAX(value, $position) WHERE name = 'ids_indexed_through'", ("$position", SqliteType.Integer));
+        _allIndexed = SqliteSchema.Command(connection, "SELECT event_id FROM event_ids");
     }
 
     /// <summary>Ids held in memory, not yet in the table.</summary>
@@ -80,9 +78,9 @@ internal sealed class EventIdIndex : IDisposable
         _held.Clear();
         _heldInTransaction.Clear();
         var indexedThrough = Convert.ToInt64(_indexedThrough.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        if (_filter is null || _filter.Count > _filter.Capacity)
+        if (Stale)
         {
-            BuildFilter();
+            BuildFilter(indexedThrough);
             _filteredThrough = indexedThrough;
         }
         _eventsAfter.Parameters[0].Value = Math.Min(indexedThrough, _filteredThrough);
@@ -103,11 +101,11 @@ internal sealed class EventIdIndex : IDisposable
         }
     }
 
-    // From the table: every id indexed. The held ones follow in Reload.
-    private void BuildFilter()
+    // From the table: every id indexed, as many as the positions up to indexedThrough (positions have no gaps,
+    // so no count of the table is needed). The held ones follow in Reload.
+    private void BuildFilter(long indexedThrough)
     {
-        var indexed = Convert.ToInt64(_countIndexed.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        _filter = new IdFilter(2 * (indexed + _runLength));
+        _filter = new IdFilter(2 * (indexedThrough + _runLength));
         using var reader = _allIndexed.ExecuteReader();
         while (reader.Read())
         {
@@ -236,18 +234,7 @@ internal sealed class EventIdIndex : IDisposable
         }
     }
 
-    private SqliteCommand[] Commands => [_lookup, _indexedThrough, _eventsAfter, _insert, _setIndexedThrough, _allIndexed, _countIndexed];
-
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, SqliteType Type)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, type) in parameters)
-        {
-            command.Parameters.Add(name, type);
-        }
-        return command;
-    }
+    private SqliteCommand[] Commands => [_lookup, _indexedThrough, _eventsAfter, _insert, _setIndexedThrough, _allIndexed];
 
     private sealed class ByteOrder : IComparer<byte[]>
     {

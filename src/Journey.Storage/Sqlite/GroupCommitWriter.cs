@@ -249,15 +249,15 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             }
             _ids.Enlist(transaction);
             var dataVersion = Int64(_dataVersion.ExecuteScalar());
-            if (dataVersion != _seenDataVersion || _ids.Stale)
+            var othersWrote = dataVersion != _seenDataVersion;
+            _seenDataVersion = dataVersion;
+            if (othersWrote || _lastRevisions.Count > _options.StreamCacheCapacity)
             {
                 _lastRevisions.Clear();
-                _ids.Reload();
-                _seenDataVersion = dataVersion;
             }
-            else if (_lastRevisions.Count > _options.StreamCacheCapacity)
+            if (othersWrote || _ids.Stale)
             {
-                _lastRevisions.Clear();
+                _ids.Reload();
             }
             return transaction;
         }
@@ -453,14 +453,6 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
     private static long Int64(object? value) => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
 
-    private SqliteCommand Command(string sql, params (string Name, SqliteType Type)[] parameters)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, type) in parameters)
-        {
-            command.Parameters.Add(name, type);
-        }
-        return command;
-    }
+    private SqliteCommand Command(string sql, params (string Name, SqliteType Type)[] parameters) =>
+        SqliteSchema.Command(_connection, sql, parameters);
 }

@@ -176,6 +176,18 @@ internal static class SqliteSchema
         command.ExecuteNonQuery();
     }
 
+    /// <summary>A command to prepare once and run many times, its parameters declared with their types.</summary>
+    public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, SqliteType Type)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, type) in parameters)
+        {
+            command.Parameters.Add(name, type);
+        }
+        return command;
+    }
+
     public static object? Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
