@@ -26,16 +26,18 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly WalRestart _restart;
     private readonly BlockingCollection<AppendRequest> _queue = new(new ConcurrentQueue<AppendRequest>());
 
-    // Last revision of each stream as committed (or as written by the open transaction), so that
-    // checking an expected revision costs no query. -1: the stream does not exist.
-    private readonly Dictionary<string, long> _lastRevisions = new(StringComparer.Ordinal);
+    // Each stream's number and last revision as committed (or as written by the open transaction), so that
+    // checking an expected revision costs no query.
+    private readonly Dictionary<string, StreamState> _streams = new(StringComparer.Ordinal);
     private readonly List<AppendRequest> _batch = [];
     private readonly List<object> _outcomes = [];
 
     private readonly InsertStatement _insert;
     private readonly EventIdIndex _ids;
-    private readonly SqliteCommand _lastRevision;
+    private readonly SqliteCommand _findStream;
+    private readonly SqliteCommand _addStream;
     private readonly SqliteCommand _lastPosition;
+    private readonly SqliteCommand _lastStreamId;
     private readonly SqliteCommand _findEvent;
     private readonly SqliteCommand _dataVersion;
     private readonly SqliteCommand _restartWal;
@@ -55,8 +57,12 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _restart = restart;
         _insert = new InsertStatement(connection);
         _ids = new EventIdIndex(connection, options.EventIdRunLength);
-        _lastRevision = Command("SELECT MAX(revision) FROM events WHERE stream = $stream", ("$stream", SqliteType.Text));
+        _findStream = Command(
+            "SELECT stream_id, (SELECT MAX(revision) FROM events WHERE events.stream_id = streams.stream_id) FROM streams WHERE name = $stream",
+            ("$stream", SqliteType.Text));
+        _addStream = Command("INSERT INTO streams (name, stream_id) VALUES ($stream, $id)", ("$stream", SqliteType.Text), ("$id", SqliteType.Integer));
         _lastPosition = Command("SELECT COALESCE(MAX(position), 0) FROM events");
+        _lastStreamId = Command("SELECT COALESCE(MAX(stream_id), 0) FROM events");
         _findEvent = Command("SELECT stream, revision FROM events WHERE position = $position", ("$position", SqliteType.Integer));
         _dataVersion = Command("PRAGMA data_version");
         _restartWal = Command("PRAGMA wal_checkpoint(RESTART)");
@@ -95,7 +101,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _queue.Dispose();
         _insert.Dispose();
         _ids.Dispose();
-        foreach (var command in new[] { _lastRevision, _lastPosition, _findEvent, _dataVersion, _restartWal })
+        foreach (var command in new[] { _findStream, _addStream, _lastPosition, _lastStreamId, _findEvent, _dataVersion, _restartWal })
         {
             command.Dispose();
         }
@@ -164,8 +170,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     /// </summary>
     private void ReleaseMemory()
     {
-        _lastRevisions.Clear();
-        _lastRevisions.TrimExcess();
+        _streams.Clear();
+        _streams.TrimExcess();
         _batch.TrimExcess();
         _outcomes.TrimExcess();
         try
@@ -189,20 +195,20 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         {
             using var transaction = Begin();
 
-            var nextPosition = Int64(_lastPosition.ExecuteScalar()) + 1;
+            var next = new NextNumbers(Int64(_lastPosition.ExecuteScalar()) + 1, Int64(_lastStreamId.ExecuteScalar()) + 1);
             var created = SqliteSchema.ToMicroseconds(DateTimeOffset.UtcNow);
             foreach (var request in _batch)
             {
-                _outcomes.Add(Apply(request, ref nextPosition, created));
+                _outcomes.Add(Apply(request, ref next, created));
             }
             transaction.Commit();
             _ids.Committed();
         }
         catch (Exception exception)
         {
-            // Nothing of this transaction is stored: every request in it fails, and the revisions and ids it
-            // cached are not true any more.
-            _lastRevisions.Clear();
+            // Nothing of this transaction is stored: every request in it fails, and the streams, revisions and
+            // ids it cached are not true any more.
+            _streams.Clear();
             _ids.RolledBack();
             foreach (var request in _batch)
             {
@@ -243,7 +249,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         var transaction = _connection.BeginTransaction(deferred: false);
         try
         {
-            foreach (var command in new[] { _lastRevision, _lastPosition, _findEvent, _dataVersion })
+            foreach (var command in new[] { _findStream, _addStream, _lastPosition, _lastStreamId, _findEvent, _dataVersion })
             {
                 command.Transaction = transaction;
             }
@@ -251,9 +257,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             var dataVersion = Int64(_dataVersion.ExecuteScalar());
             var othersWrote = dataVersion != _seenDataVersion;
             _seenDataVersion = dataVersion;
-            if (othersWrote || _lastRevisions.Count > _options.StreamCacheCapacity)
+            if (othersWrote || _streams.Count > _options.StreamCacheCapacity)
             {
-                _lastRevisions.Clear();
+                _streams.Clear();
             }
             if (othersWrote || _ids.Stale)
             {
@@ -331,9 +337,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     }
 
     /// <summary>Writes one request inside the open transaction; returns its result or the exception for its caller.</summary>
-    private object Apply(AppendRequest request, ref long nextPosition, long created)
+    private object Apply(AppendRequest request, ref NextNumbers next, long created)
     {
-        var current = LastRevision(request.Stream);
+        var stream = FindStream(request.Stream);
+        var current = stream.LastRevision;
         if (!Satisfies(request.Expected, current))
         {
             return FindEarlierAppend(request) is { } earlier
@@ -351,11 +358,20 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             }
         }
 
-        var first = nextPosition;
+        // A stream is numbered when its first events are written (an append is never empty: the store refuses that).
+        if (stream.Id == 0)
+        {
+            stream = stream with { Id = next.StreamId++ };
+            _addStream.Parameters[0].Value = request.Stream;
+            _addStream.Parameters[1].Value = stream.Id;
+            _addStream.ExecuteNonQuery();
+        }
+
+        var first = next.Position;
         var positions = new ulong[request.Events.Length];
         // Should the (stream, revision) index fire, our revision cache was wrong, which data_version rules out:
         // the exception fails the transaction rather than guessing, and the caches are rebuilt.
-        _insert.BeginRequest(request.Stream, created);
+        _insert.BeginRequest(request.Stream, stream.Id, created);
         for (var i = 0; i < request.Events.Length; i++)
         {
             _insert.Insert(first + i, current + 1 + i, request.Events[i]);
@@ -366,22 +382,34 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         {
             _ids.Add(request.Events[i].EventId, first + i);
         }
-        nextPosition += request.Events.Length;
-        _lastRevisions[request.Stream] = current + request.Events.Length;
+        next.Position += request.Events.Length;
+        _streams[request.Stream] = stream with { LastRevision = current + request.Events.Length };
         return new AppendResult((ulong)(current + request.Events.Length), positions);
     }
 
-    private long LastRevision(string stream)
+    private StreamState FindStream(string stream)
     {
-        if (_lastRevisions.TryGetValue(stream, out var revision))
+        if (_streams.TryGetValue(stream, out var state))
         {
-            return revision;
+            return state;
         }
-        _lastRevision.Parameters[0].Value = stream;
-        revision = _lastRevision.ExecuteScalar() is long r ? r : NoStream;
-        _lastRevisions[stream] = revision;
-        return revision;
+        _findStream.Parameters[0].Value = stream;
+        using (var reader = _findStream.ExecuteReader())
+        {
+            state = reader.Read() ? new StreamState(reader.GetInt64(0), reader.IsDBNull(1) ? NoStream : reader.GetInt64(1)) : StreamState.New;
+        }
+        _streams[stream] = state;
+        return state;
     }
+
+    /// <summary>A stream's number (0 until its first event is written) and its last revision (-1: no events).</summary>
+    private readonly record struct StreamState(long Id, long LastRevision)
+    {
+        public static StreamState New => new(0, NoStream);
+    }
+
+    /// <summary>The position and stream number the open transaction gives next.</summary>
+    private record struct NextNumbers(long Position, long StreamId);
 
     private static bool Satisfies(ExpectedRevision expected, long current) => expected.Kind switch
     {

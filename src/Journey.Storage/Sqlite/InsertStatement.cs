@@ -21,6 +21,7 @@ internal sealed class InsertStatement : IDisposable
     private const int Data = 6;
     private const int Metadata = 7;
     private const int Created = 8;
+    private const int StreamId = 9;
 
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
@@ -29,14 +30,15 @@ internal sealed class InsertStatement : IDisposable
     public InsertStatement(SqliteConnection connection)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("The writer's connection is not open.");
-        SqliteResult.Check(_db, raw.sqlite3_prepare_v2(_db, $"INSERT INTO events ({SqliteSchema.Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", out _statement));
+        SqliteResult.Check(_db, raw.sqlite3_prepare_v2(_db, $"INSERT INTO events ({SqliteSchema.InsertColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", out _statement));
     }
 
-    /// <summary>Binds what all rows of one request share: its stream, and the commit time.</summary>
-    public void BeginRequest(string stream, long created)
+    /// <summary>Binds what all rows of one request share: its stream (name and number), and the commit time.</summary>
+    public void BeginRequest(string stream, long streamId, long created)
     {
         // Bindings survive a reset, so shared values are bound once per request.
         SqliteResult.Check(_db, raw.sqlite3_bind_text(_statement, Stream, Utf8(stream)));
+        SqliteResult.Check(_db, raw.sqlite3_bind_int64(_statement, StreamId, streamId));
         SqliteResult.Check(_db, raw.sqlite3_bind_int64(_statement, Created, created));
     }
 

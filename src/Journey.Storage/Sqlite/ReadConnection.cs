@@ -22,9 +22,16 @@ internal sealed class ReadConnection : IDisposable
         _connection = SqliteSchema.OpenReader(path, options);
         _allForwards = Command($"SELECT {SqliteSchema.Columns} FROM events WHERE position > $from ORDER BY position LIMIT $limit", stream: false);
         _allBackwards = Command($"SELECT {SqliteSchema.Columns} FROM events WHERE position < $from ORDER BY position DESC LIMIT $limit", stream: false);
-        _streamForwards = Command($"SELECT {SqliteSchema.Columns} FROM events WHERE stream = $stream AND revision >= $from ORDER BY revision LIMIT $limit", stream: true);
-        _streamBackwards = Command($"SELECT {SqliteSchema.Columns} FROM events WHERE stream = $stream AND revision <= $from ORDER BY revision DESC LIMIT $limit", stream: true);
+        _streamForwards = Command(StreamForwards, stream: true);
+        _streamBackwards = Command(StreamBackwards, stream: true);
     }
+
+    /// <summary>A stream's events from a revision on: its number found by name, then a range of the index on (number, revision).</summary>
+    internal const string StreamForwards =
+        $"SELECT {SqliteSchema.Columns} FROM events WHERE stream_id = (SELECT stream_id FROM streams WHERE name = $stream) AND revision >= $from ORDER BY revision LIMIT $limit";
+
+    internal const string StreamBackwards =
+        $"SELECT {SqliteSchema.Columns} FROM events WHERE stream_id = (SELECT stream_id FROM streams WHERE name = $stream) AND revision <= $from ORDER BY revision DESC LIMIT $limit";
 
     /// <summary>Up to <paramref name="limit"/> rows of the log after (forwards) or before (backwards) <paramref name="from"/>.</summary>
     public ReadPage ReadAll(ReadDirection direction, long from, int limit, StreamFilter? filter)

@@ -11,27 +11,37 @@ internal static class SqliteSchema
     /// <remarks>
     /// 1: event ids unique through an index on the events table. 2: event ids in a table of their own
     /// (<c>event_ids</c>) that the writer fills in large sorted runs (<see cref="EventIdIndex"/>); opening a
-    /// layout-1 file moves it to 2.
+    /// layout-1 file moves it to 2. 3: streams named by a number (<c>streams</c>), and the events' index on
+    /// (stream number, revision) instead of (stream name, revision); opening a layout-1 or 2 file moves it to 3.
     /// </remarks>
-    public const int Version = 2;
+    public const int Version = 3;
 
     // position is the rowid: the global log order is the table's own b-tree order, so reading $all
     // is a sequential scan. Positions are assigned by the single writer as max+1 under the write lock,
     // which makes them gap-free and increasing in commit order. created is UTC, in microseconds since
-    // the Unix epoch. event_id is the UUID's 16 bytes in RFC 4122 (big-endian) order.
+    // the Unix epoch. event_id is the UUID's 16 bytes in RFC 4122 (big-endian) order. stream_id numbers
+    // the streams in the order they began (streams): a new journey's events go to the end of the index on
+    // (stream_id, revision), where an index on the name put each at a random page. The name stays in every
+    // row, so reading the log needs no join.
     private const string CreateTables = """
         CREATE TABLE IF NOT EXISTS events (
-            position INTEGER PRIMARY KEY,
-            stream   TEXT    NOT NULL,
-            revision INTEGER NOT NULL,
-            event_id BLOB    NOT NULL,
-            type     TEXT    NOT NULL,
-            data     BLOB    NOT NULL,
-            metadata BLOB    NOT NULL,
-            created  INTEGER NOT NULL
+            position  INTEGER PRIMARY KEY,
+            stream    TEXT    NOT NULL,
+            revision  INTEGER NOT NULL,
+            event_id  BLOB    NOT NULL,
+            type      TEXT    NOT NULL,
+            data      BLOB    NOT NULL,
+            metadata  BLOB    NOT NULL,
+            created   INTEGER NOT NULL,
+            stream_id INTEGER NOT NULL
         );
-        CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream, revision);
+        CREATE TABLE IF NOT EXISTS streams (
+            name      TEXT    NOT NULL PRIMARY KEY,
+            stream_id INTEGER NOT NULL
+        ) WITHOUT ROWID;
         """;
+
+    private const string CreateStreamIndex = "CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream_id, revision);";
 
     // Every event id with its position, for the events up to ids_indexed_through; the writer holds those
     // after it in memory (EventIdIndex). Keyed by the id, so a run of ids sorted before they are inserted
@@ -55,7 +65,21 @@ internal static class SqliteSchema
         UPDATE store_state SET value = (SELECT COALESCE(MAX(position), 0) FROM events) WHERE name = 'ids_indexed_through';
         """;
 
+    // Layout 2 to 3: every stream numbered in the order it began, each event given its stream's number,
+    // and the index on names replaced by one on numbers (a new index of the same name).
+    private const string NumberStreams = """
+        INSERT INTO streams (name, stream_id)
+            SELECT stream, ROW_NUMBER() OVER (ORDER BY MIN(position)) FROM events GROUP BY stream;
+        ALTER TABLE events ADD COLUMN stream_id INTEGER NOT NULL DEFAULT 0;
+        UPDATE events SET stream_id = (SELECT stream_id FROM streams WHERE name = events.stream);
+        DROP INDEX events_stream_revision;
+        """;
+
+    /// <summary>The columns an event is read with, in <see cref="RecordedEvent"/>'s order.</summary>
     public const string Columns = "position, stream, revision, event_id, type, data, metadata, created";
+
+    /// <summary>The columns an event is written with: what it is read with, and its stream's number.</summary>
+    public const string InsertColumns = Columns + ", stream_id";
 
     public static SqliteConnection OpenWriter(string path, SqliteEventStoreOptions options)
     {
@@ -84,6 +108,11 @@ internal static class SqliteSchema
             {
                 Execute(connection, MoveEventIds, transaction);
             }
+            if (version is 1 or 2)
+            {
+                Execute(connection, NumberStreams, transaction);
+            }
+            Execute(connection, CreateStreamIndex, transaction);
             Execute(connection, $"PRAGMA user_version = {Version}", transaction);
             transaction.Commit();
             return connection;

@@ -39,9 +39,10 @@ public sealed class SqliteEventStoreTests : IDisposable
 
         await using var connection = OpenRaw(path);
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
-        Assert.Equal(2L, Scalar(connection, "PRAGMA user_version"));
+        Assert.Equal(3L, Scalar(connection, "PRAGMA user_version"));
         Assert.Equal(1L, Scalar(connection, "SELECT COUNT(*) FROM events WHERE length(event_id) = 16"));
         Assert.Equal(1L, Scalar(connection, "SELECT COUNT(*) FROM pragma_index_list('events') WHERE \"unique\" = 1"));
+        Assert.Equal("stream_id,revision", Scalar(connection, "SELECT group_concat(name) FROM (SELECT name FROM pragma_index_info('events_stream_revision') ORDER BY seqno)"));
         // Written to the id table when the store closed.
         Assert.Equal(1L, Scalar(connection, "SELECT COUNT(*) FROM event_ids JOIN events USING (event_id, position)"));
     }
@@ -352,10 +353,110 @@ public sealed class SqliteEventStoreTests : IDisposable
         Assert.Equal(("old-1", 2UL), (reused.ExistingStream, reused.ExistingPosition));
         var next = await store.AppendAsync(NewStream("new"), ExpectedRevision.NoStream, Events(1));
         Assert.Equal(new ulong[] { 3 }, next.Positions);
+        var continued = await store.AppendAsync("old-1", ExpectedRevision.Exact(1), Events(1));
+        Assert.Equal(2UL, continued.NextExpectedRevision);
+        Assert.Equal(3, await CountAsync(store, "old-1"));
         using var check = OpenRaw(DatabasePath);
-        Assert.Equal(2L, Scalar(check, "PRAGMA user_version"));
+        Assert.Equal(3L, Scalar(check, "PRAGMA user_version"));
         Assert.Equal(2L, Scalar(check, "SELECT COUNT(*) FROM event_ids WHERE position <= 2"));
         Assert.Equal(0L, Scalar(check, "SELECT COUNT(*) FROM pragma_index_list('events') WHERE name = 'events_event_id'"));
+    }
+
+    [Fact]
+    public async Task a_store_of_the_second_layout_numbers_its_streams_in_the_order_they_began_and_goes_on_from_there()
+    {
+        var ids = Enumerable.Range(0, 4).Select(_ => Guid.NewGuid()).ToArray();
+        using (var connection = OpenRaw(DatabasePath))
+        {
+            Scalar(connection, """
+                CREATE TABLE events (position INTEGER PRIMARY KEY, stream TEXT NOT NULL, revision INTEGER NOT NULL, event_id BLOB NOT NULL,
+                    type TEXT NOT NULL, data BLOB NOT NULL, metadata BLOB NOT NULL, created INTEGER NOT NULL);
+                CREATE UNIQUE INDEX events_stream_revision ON events (stream, revision);
+                CREATE TABLE event_ids (event_id BLOB NOT NULL PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE store_state (name TEXT NOT NULL PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO store_state (name, value) VALUES ('ids_indexed_through', 4);
+                PRAGMA user_version = 2;
+                """);
+            // Streams begun in the order b, a, c; a's events are not contiguous.
+            var rows = new[] { ("old-b", 0), ("old-a", 0), ("old-a", 1), ("old-c", 0) };
+            for (var i = 0; i < rows.Length; i++)
+            {
+                using var insert = connection.CreateCommand();
+                insert.CommandText = """
+                    INSERT INTO events VALUES ($position, $stream, $revision, $id, 'old.happened', x'7b7d', x'7b7d', 0);
+                    INSERT INTO event_ids VALUES ($id, $position);
+                    """;
+                insert.Parameters.AddWithValue("$position", i + 1);
+                insert.Parameters.AddWithValue("$stream", rows[i].Item1);
+                insert.Parameters.AddWithValue("$revision", rows[i].Item2);
+                insert.Parameters.AddWithValue("$id", ids[i].ToByteArray(bigEndian: true));
+                insert.ExecuteNonQuery();
+            }
+        }
+
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
+
+        var a = await ToListAsync(store.ReadStreamAsync("old-a", ReadDirection.Forwards));
+        Assert.Equal([(0UL, 2UL, ids[1]), (1UL, 3UL, ids[2])], a.Select(e => (e.StreamRevision, e.Position, e.EventId)));
+        var backwards = await ToListAsync(store.ReadStreamAsync("old-a", ReadDirection.Backwards));
+        Assert.Equal([1UL, 0UL], backwards.Select(e => e.StreamRevision));
+        await Assert.ThrowsAsync<WrongExpectedRevisionException>(() => store.AppendAsync("old-a", ExpectedRevision.NoStream, Events(1)));
+        Assert.Equal(2UL, (await store.AppendAsync("old-a", ExpectedRevision.Exact(1), Events(1))).NextExpectedRevision);
+        await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync("new", ExpectedRevision.Any, [new EventData(ids[3], "new.happened", "{}"u8.ToArray(), "{}"u8.ToArray())]));
+        await store.AppendAsync("new", ExpectedRevision.NoStream, Events(2));
+
+        using var check = OpenRaw(DatabasePath);
+        Assert.Equal(3L, Scalar(check, "PRAGMA user_version"));
+        Assert.Equal("old-b:1 old-a:2 old-c:3 new:4", Scalar(check, "SELECT group_concat(name || ':' || stream_id, ' ') FROM (SELECT * FROM streams ORDER BY stream_id)"));
+        Assert.Equal(0L, Scalar(check, "SELECT COUNT(*) FROM events JOIN streams ON streams.name = events.stream WHERE streams.stream_id <> events.stream_id"));
+        Assert.Equal("stream_id,revision", Scalar(check, "SELECT group_concat(name) FROM (SELECT name FROM pragma_index_info('events_stream_revision') ORDER BY seqno)"));
+    }
+
+    [Fact]
+    public async Task reading_a_stream_finds_its_number_by_name_and_then_searches_the_index_never_scanning_the_log()
+    {
+        await using (var store = await SqliteEventStore.OpenAsync(DatabasePath))
+        {
+            await store.AppendAsync(NewStream("a"), ExpectedRevision.NoStream, Events(1));
+        }
+        using var connection = OpenRaw(DatabasePath);
+        foreach (var query in new[] { ReadConnection.StreamForwards, ReadConnection.StreamBackwards })
+        {
+            using var plan = connection.CreateCommand();
+            plan.CommandText = "EXPLAIN QUERY PLAN " + query;
+            plan.Parameters.AddWithValue("$stream", "a");
+            plan.Parameters.AddWithValue("$from", 0);
+            plan.Parameters.AddWithValue("$limit", 10);
+            var steps = new List<string>();
+            using (var reader = plan.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    steps.Add(reader.GetString(3));
+                }
+            }
+            Assert.Contains(steps, s => s.StartsWith("SEARCH events USING INDEX events_stream_revision (stream_id=? AND revision", StringComparison.Ordinal));
+            Assert.Contains(steps, s => s.StartsWith("SEARCH streams USING PRIMARY KEY (name=?)", StringComparison.Ordinal));
+            Assert.DoesNotContain(steps, s => s.StartsWith("SCAN", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task two_stores_on_one_file_never_give_two_streams_the_same_number()
+    {
+        await using var one = await SqliteEventStore.OpenAsync(DatabasePath);
+        await using var two = await SqliteEventStore.OpenAsync(DatabasePath);
+
+        await one.AppendAsync("first", ExpectedRevision.NoStream, Events(2));
+        await two.AppendAsync("second", ExpectedRevision.NoStream, Events(1));
+        await one.AppendAsync("third", ExpectedRevision.NoStream, Events(1));
+        await two.AppendAsync("first", ExpectedRevision.Exact(1), Events(1));
+
+        Assert.Equal(3, await CountAsync(one, "first"));
+        Assert.Equal(1, await CountAsync(one, "second"));
+        Assert.Equal(1, await CountAsync(two, "third"));
+        using var check = OpenRaw(DatabasePath);
+        Assert.Equal("first:1 second:2 third:3", Scalar(check, "SELECT group_concat(name || ':' || stream_id, ' ') FROM (SELECT * FROM streams ORDER BY stream_id)"));
     }
 
     [Fact]
