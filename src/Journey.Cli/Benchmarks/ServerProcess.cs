@@ -73,7 +73,25 @@ internal sealed class ServerProcess : IAsyncDisposable
         return process.PeakWorkingSet64;
     }
 
+    /// <summary>
+    /// Starts the server on free ports. A port is free when chosen and bound by the server a moment later, so
+    /// another process may take it in between: a start that fails on a port in use is tried again on others.
+    /// </summary>
     public static async Task<ServerProcess> StartAsync(string dataDir, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(dataDir, cancellationToken);
+            }
+            catch (ServerStartException failed) when (attempt < 3 && failed.Log.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<ServerProcess> StartOnceAsync(string dataDir, CancellationToken cancellationToken)
     {
         var serverDll = Path.Combine(AppContext.BaseDirectory, ServerAssembly);
         if (!File.Exists(serverDll))
@@ -158,7 +176,16 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The server exited with code {process.ExitCode} while starting; see {LogPath}.");
+                // The log goes with the bench's temp folder unless --keep: its last lines are the message.
+                process.WaitForExit();
+                string tail;
+                lock (log)
+                {
+                    log.Flush();
+                    using var reader = new StreamReader(new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+                    tail = string.Join(Environment.NewLine, reader.ReadToEnd().Split('\n').TakeLast(20));
+                }
+                throw new ServerStartException($"The server exited with code {process.ExitCode} while starting. The end of {LogPath}:{Environment.NewLine}{tail}", tail);
             }
             try
             {
@@ -203,4 +230,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>The server stopped before it served: the end of its log says why.</summary>
+internal sealed class ServerStartException(string message, string log) : InvalidOperationException(message)
+{
+    public string Log { get; } = log;
 }
