@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -89,9 +88,6 @@ public static class JourneyEventJson
         writer.Reset(buffer);
         return writer;
     }
-
-    /// <summary>A digest of the stored bytes, to tell a true re-send from an id reused for other content.</summary>
-    public static byte[] ContentHash(ReadOnlySpan<byte> data) => SHA256.HashData(data);
 
     public static JourneyEvent Deserialize(ReadOnlySpan<byte> data)
     {

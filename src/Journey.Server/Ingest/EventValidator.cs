@@ -31,7 +31,17 @@ public sealed partial class EventValidator(JourneyCatalog catalog, Pseudonymiser
     private readonly LimitsOptions limits = options.Value.Limits;
 
     /// <summary>Validates and pseudonymises; returns the event to store or the violations.</summary>
-    public bool TryValidate(Contract.JourneyEvent e, out JourneyEvent? valid, out List<FieldViolation> violations)
+    public bool TryValidate(Contract.JourneyEvent e, out JourneyEvent? valid, out List<FieldViolation> violations) =>
+        TryValidate(e, subjects: null, out valid, out violations);
+
+    /// <summary>Pseudonymises the subjects of one batch's events through one <see cref="BatchPseudonyms"/>.</summary>
+    public BatchPseudonyms BeginBatch() => new(pseudonymiser);
+
+    /// <summary>
+    /// As <see cref="TryValidate(Contract.JourneyEvent, out JourneyEvent?, out List{FieldViolation})"/>, the
+    /// subject pseudonymised through <paramref name="subjects"/> (from <see cref="BeginBatch"/>) when given.
+    /// </summary>
+    public bool TryValidate(Contract.JourneyEvent e, BatchPseudonyms? subjects, out JourneyEvent? valid, out List<FieldViolation> violations)
     {
         violations = [];
         valid = null;
@@ -201,7 +211,7 @@ public sealed partial class EventValidator(JourneyCatalog catalog, Pseudonymiser
             journeyType!.Id,
             e.Agency,
             activity!.Code,
-            pseudonymiser.Pseudonymise(e.Subject),
+            subjects?.Pseudonymise(e.Subject) ?? pseudonymiser.Pseudonymise(e.Subject),
             related,
             occurredAt,
             initiator!.Value,

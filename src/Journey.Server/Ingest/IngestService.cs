@@ -141,6 +141,7 @@ public sealed partial class IngestService(
         var results = new Contract.EventResult[events.Count];
         var byJourney = new Dictionary<string, List<(int Index, PendingEvent Event)>>(StringComparer.Ordinal);
         var recordedAt = time.GetUtcNow();
+        var subjects = validator.BeginBatch();
 
         for (var i = 0; i < events.Count; i++)
         {
@@ -152,7 +153,7 @@ public sealed partial class IngestService(
                 results[i].Rejected = Rejected(StatusCode.PermissionDenied, NotAsThisAgency(caller), [new FieldViolation("agency", "must be the caller's own agency")]);
                 continue;
             }
-            if (!validator.TryValidate(e, out var valid, out var violations))
+            if (!validator.TryValidate(e, subjects, out var valid, out var violations))
             {
                 results[i].Rejected = Rejected(StatusCode.InvalidArgument, "The event is invalid.", violations);
                 continue;

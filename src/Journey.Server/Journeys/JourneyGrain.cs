@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using System.IO.Hashing;
 using Journey.Domain.Events;
 using Journey.Storage;
 
@@ -160,14 +160,13 @@ internal sealed partial class JourneyGrain(IEventStore store, ILogger<JourneyGra
         }
     }
 
-    // 64 bits of SHA-256 tell a true re-send from a reused id; the full hash would triple the state.
-    // (JourneyEventJson.ContentHash's first bytes, hashed into the stack rather than a new array.)
-    private static ulong Digest(ReadOnlySpan<byte> data)
-    {
-        Span<byte> hash = stackalloc byte[System.Security.Cryptography.SHA256.HashSizeInBytes];
-        System.Security.Cryptography.SHA256.HashData(data, hash);
-        return BinaryPrimitives.ReadUInt64LittleEndian(hash);
-    }
+    // 64 bits tell a true re-send from a reused id. Digests are made from the stored bytes at every
+    // activation and compared only within this process, never stored: a fast non-cryptographic hash does,
+    // seeded at random so that no sender can aim two different events at one digest. (SHA-256 here, with
+    // OpenSSL's per-call overhead, was ~3 % of the server's CPU while streaming.)
+    private static ulong Digest(ReadOnlySpan<byte> data) => XxHash3.HashToUInt64(data, DigestSeed);
+
+    private static readonly long DigestSeed = Random.Shared.NextInt64();
 
     private static PendingEvent[] RemoveAt(PendingEvent[] events, int index)
     {

@@ -34,6 +34,16 @@ public sealed partial class PseudonymiserProperties
             return pseudonym == First.Pseudonymise(id) && Shape().IsMatch(pseudonym) && pseudonym.StartsWith("k1_", StringComparison.Ordinal);
         });
 
+    [Property(MaxTest = 500)]
+    public Property a_batch_gives_every_person_the_pseudonym_the_pseudonymiser_gives_however_they_repeat() =>
+        Prop.ForAll(Gen.ListOf(Gen.Elements(0, 1, 2)).ToArbitrary(), Identifiers(), Identifiers(), (order, a, b) =>
+        {
+            // A run of one person, then another, then back: the batch remembers only the last.
+            var people = new[] { a, b, " " + a };
+            var batch = new BatchPseudonyms(First);
+            return order.All(i => batch.Pseudonymise(people[i]) == First.Pseudonymise(people[i]));
+        });
+
     [Property(MaxTest = 2_000)]
     public Property different_identity_numbers_give_different_pseudonyms() =>
         Prop.ForAll(TwoNumbers(), pair => pair.A == pair.B || First.Pseudonymise(pair.A) != First.Pseudonymise(pair.B));
