@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Microsoft.Data.Sqlite;
 
 namespace Journey.Storage.Sqlite;
@@ -24,7 +25,7 @@ internal sealed class EventIdIndex : IDisposable
     private readonly SqliteCommand _lookup;
     private readonly SqliteCommand _indexedThrough;
     private readonly SqliteCommand _eventsAfter;
-    private readonly SqliteCommand _insert;
+    private readonly RawStatement _insert;
     private readonly SqliteCommand _setIndexedThrough;
     private readonly SqliteCommand _allIndexed;
     // Every id stored, as far as this writer knows: a lookup in the table only for an id it may hold.
@@ -32,10 +33,11 @@ internal sealed class EventIdIndex : IDisposable
     // The last position whose id the filter has, now and when the open transaction began.
     private long _filteredThrough;
     private long _filteredAtBegin;
-    // The run of ids being written to the table: sorted, how many are written, the slice in the open
-    // transaction, and the last position the run covers.
+    // The run of ids being written to the table: sorted by key (the id's bytes as the table orders them, read as
+    // one big-endian number), how many are written, the slice in the open transaction, and the last position
+    // the run covers.
     private KeyValuePair<Guid, long>[]? _run;
-    private byte[][]? _runKeys;
+    private UInt128[]? _runKeys;
     private int _runWritten;
     private int _sliceEnd;
     private long _runThrough;
@@ -48,7 +50,7 @@ internal sealed class EventIdIndex : IDisposable
         _lookup = SqliteSchema.Command(connection, "SELECT position FROM event_ids WHERE event_id = $id", ("$id", SqliteType.Blob));
         _indexedThrough = SqliteSchema.Command(connection, "SELECT value FROM store_state WHERE name = 'ids_indexed_through'");
         _eventsAfter = SqliteSchema.Command(connection, "SELECT event_id, position FROM events WHERE position > $after", ("$after", SqliteType.Integer));
-        _insert = SqliteSchema.Command(connection, "INSERT OR IGNORE INTO event_ids (event_id, position) VALUES ($id, $position)", ("$id", SqliteType.Blob), ("$position", SqliteType.Integer));
+        _insert = new RawStatement(connection, "INSERT OR IGNORE INTO event_ids (event_id, position) VALUES (?1, ?2)");
         _setIndexedThrough = SqliteSchema.Command(connection, "UPDATE store_state SET value = MAX(value, $position) WHERE name = 'ids_indexed_through'", ("$position", SqliteType.Integer));
         _allIndexed = SqliteSchema.Command(connection, "SELECT event_id FROM event_ids");
     }
@@ -87,7 +89,7 @@ internal sealed class EventIdIndex : IDisposable
         using var reader = _eventsAfter.ExecuteReader();
         while (reader.Read())
         {
-            var id = new Guid((byte[])reader.GetValue(0), bigEndian: true);
+            var id = ReadId(reader);
             var position = reader.GetInt64(1);
             if (position > indexedThrough)
             {
@@ -109,9 +111,18 @@ internal sealed class EventIdIndex : IDisposable
         using var reader = _allIndexed.ExecuteReader();
         while (reader.Read())
         {
-            _filter.Add(new Guid((byte[])reader.GetValue(0), bigEndian: true));
+            _filter.Add(ReadId(reader));
         }
     }
+
+    // An id column read into one buffer: the filter is built from every stored id, so an array each would add up.
+    private Guid ReadId(SqliteDataReader reader)
+    {
+        reader.GetBytes(0, 0, _idBytes, 0, _idBytes.Length);
+        return new Guid(_idBytes, bigEndian: true);
+    }
+
+    private readonly byte[] _idBytes = new byte[16];
 
     /// <summary>The position of the stored event with <paramref name="eventId"/>, or null when none has it.</summary>
     public long? Find(Guid eventId)
@@ -170,27 +181,31 @@ internal sealed class EventIdIndex : IDisposable
         if (_run is null)
         {
             _run = new KeyValuePair<Guid, long>[_held.Count];
-            _runKeys = new byte[_run.Length][];
+            _runKeys = new UInt128[_run.Length];
+            Span<byte> bytes = stackalloc byte[16];
             _runWritten = 0;
             _runThrough = 0;
             var i = 0;
             foreach (var entry in _held)
             {
                 _run[i] = entry;
-                _runKeys[i] = SqliteSchema.ToBytes(entry.Key);
+                entry.Key.TryWriteBytes(bytes, bigEndian: true, out _);
+                _runKeys[i] = BinaryPrimitives.ReadUInt128BigEndian(bytes);
                 _runThrough = Math.Max(_runThrough, entry.Value);
                 i++;
             }
-            // The table's order: its key's bytes, compared as memcmp compares them.
-            Array.Sort(_runKeys, _run, ByteOrder.Instance);
+            // The table's order: its key's bytes, compared as memcmp compares them, which is the order of
+            // those bytes read as one big-endian number.
+            Array.Sort(_runKeys, _run);
         }
         _sliceEnd = (int)Math.Min((long)_runWritten + sliceLength, _run.Length);
-        _insert.Prepare();
+        Span<byte> id = stackalloc byte[16];
         for (var i = _runWritten; i < _sliceEnd; i++)
         {
-            _insert.Parameters[0].Value = _runKeys![i];
-            _insert.Parameters[1].Value = _run[i].Value;
-            _insert.ExecuteNonQuery();
+            BinaryPrimitives.WriteUInt128BigEndian(id, _runKeys![i]);
+            _insert.Bind(1, id);
+            _insert.Bind(2, _run[i].Value);
+            _insert.Execute();
         }
         if (_sliceEnd == _run.Length)
         {
@@ -232,14 +247,8 @@ internal sealed class EventIdIndex : IDisposable
         {
             command.Dispose();
         }
+        _insert.Dispose();
     }
 
-    private SqliteCommand[] Commands => [_lookup, _indexedThrough, _eventsAfter, _insert, _setIndexedThrough, _allIndexed];
-
-    private sealed class ByteOrder : IComparer<byte[]>
-    {
-        public static readonly ByteOrder Instance = new();
-
-        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
-    }
+    private SqliteCommand[] Commands => [_lookup, _indexedThrough, _eventsAfter, _setIndexedThrough, _allIndexed];
 }
