@@ -73,9 +73,10 @@ internal sealed partial class JourneyGrain(IEventStore store, ILogger<JourneyGra
         {
             var outcomes = new RecordOutcome[events.Length];
             var toAppend = new List<(int Index, PendingEvent Event, ulong Digest)>(events.Length);
-            // Within one call the same id may come twice; the later one resolves against the earlier.
+            // Within one call the same id may come twice; the later one resolves against the earlier. A call
+            // carries one journey's events of a batch, about ten: looked for among the earlier ones, unless many.
             var laterCopies = new List<(int Index, int FirstIndex, ulong Digest)>();
-            Dictionary<Guid, int>? firstInCall = events.Length > 1 ? new(events.Length) : null;
+            Dictionary<Guid, int>? firstInCall = events.Length > ScanLimit ? new(events.Length) : null;
 
             for (var i = 0; i < events.Length; i++)
             {
@@ -85,13 +86,12 @@ internal sealed partial class JourneyGrain(IEventStore store, ILogger<JourneyGra
                 {
                     outcomes[i] = Resolve(known, digest);
                 }
-                else if (firstInCall is not null && firstInCall.TryGetValue(e.EventId, out var first))
+                else if (FirstInCall(events, i, firstInCall) is var first and >= 0)
                 {
                     laterCopies.Add((i, first, digest));
                 }
                 else
                 {
-                    firstInCall?.Add(e.EventId, i);
                     toAppend.Add((i, e, digest));
                 }
             }
@@ -108,6 +108,8 @@ internal sealed partial class JourneyGrain(IEventStore store, ILogger<JourneyGra
                     }
                     var result = await store.AppendAsync(StreamName, ExpectedRevision.After(lastRevision), data);
                     var firstRevision = result.NextExpectedRevision - (ulong)(data.Length - 1);
+                    // Sized once for the call: a new journey's first events would grow it three times over.
+                    stored.EnsureCapacity(stored.Count + toAppend.Count);
                     for (var i = 0; i < toAppend.Count; i++)
                     {
                         var entry = new StoredEvent(toAppend[i].Digest, firstRevision + (ulong)i, result.Positions[i]);
@@ -142,6 +144,26 @@ internal sealed partial class JourneyGrain(IEventStore store, ILogger<JourneyGra
             }
             return outcomes;
         }
+    }
+
+    private const int ScanLimit = 16;
+
+    /// <summary>The index of the first of <paramref name="events"/> before <paramref name="index"/> with its id, or -1.</summary>
+    private static int FirstInCall(PendingEvent[] events, int index, Dictionary<Guid, int>? firstInCall)
+    {
+        var id = events[index].EventId;
+        if (firstInCall is not null)
+        {
+            return firstInCall.TryAdd(id, index) ? -1 : firstInCall[id];
+        }
+        for (var j = 0; j < index; j++)
+        {
+            if (events[j].EventId == id)
+            {
+                return j;
+            }
+        }
+        return -1;
     }
 
     private static RecordOutcome Resolve(StoredEvent known, ulong digest) =>
