@@ -129,6 +129,38 @@ public sealed class IngestTests(ServerFixture server) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task a_batch_of_interleaved_journeys_puts_each_event_in_its_own_journey_in_the_order_sent()
+    {
+        // Two persons, and runs of one journey's events broken by the other's: each run, and each journey, in order.
+        var (first, second) = (Events.NewPerson(), Events.NewPerson());
+        var activities = new[] { "folkeregisteret.fodsel.registrert", "folkeregisteret.farskap.registrert", "folkeregisteret.navn.godkjent" };
+        var order = new[] { first, first, second, first, second, second, first };
+        var batch = new Contract.AppendBatchRequest { BatchId = 3 };
+        var sent = new Dictionary<string, int>();
+        foreach (var person in order)
+        {
+            var n = sent.GetValueOrDefault(person);
+            sent[person] = n + 1;
+            batch.Events.Add(Events.FaBarn(person, activities[n % activities.Length], $"2025-03-{20 + n}T10:00:00+01:00"));
+        }
+
+        using var call = server.IngestAs("folkeregisteret").AppendStream();
+        await call.RequestStream.WriteAsync(batch);
+        await call.RequestStream.CompleteAsync();
+        var response = Assert.Single(await call.ResponseStream.ReadAllAsync().ToListAsync());
+
+        Assert.All(response.Results, r => Assert.Equal(Contract.EventResult.OutcomeOneofCase.Accepted, r.OutcomeCase));
+        foreach (var person in new[] { first, second })
+        {
+            var mine = order.Select((p, i) => (p, i)).Where(x => x.p == person).Select(x => response.Results[x.i].Accepted).ToList();
+            Assert.Equal(Enumerable.Range(0, mine.Count).Select(i => (ulong)i), mine.Select(a => a.StreamRevision));
+            Assert.Equal(mine.Select(a => a.Position).Order(), mine.Select(a => a.Position));
+        }
+        var positions = response.Results.Select(r => r.Accepted.Position).ToList();
+        Assert.Equal(positions.Count, positions.Distinct().Count());
+    }
+
+    [Fact]
     public async Task a_batch_larger_than_the_limit_is_refused_as_resource_exhausted_without_storing_any_of_it()
     {
         var batch = new Contract.AppendBatchRequest { BatchId = 1 };

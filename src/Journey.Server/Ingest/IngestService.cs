@@ -142,6 +142,8 @@ public sealed partial class IngestService(
         var byJourney = new Dictionary<string, List<(int Index, PendingEvent Event)>>(StringComparer.Ordinal);
         var recordedAt = time.GetUtcNow();
         var subjects = validator.BeginBatch();
+        // A journey's events come together in a backfill: its stream's name is made and looked up once for them.
+        (JourneyId Journey, List<(int Index, PendingEvent Event)>? Events) last = default;
 
         for (var i = 0; i < events.Count; i++)
         {
@@ -158,12 +160,16 @@ public sealed partial class IngestService(
                 results[i].Rejected = Rejected(StatusCode.InvalidArgument, "The event is invalid.", violations);
                 continue;
             }
-            var stream = valid!.JourneyId.StreamName;
-            if (!byJourney.TryGetValue(stream, out var list))
+            if (last.Events is null || last.Journey != valid!.JourneyId)
             {
-                byJourney[stream] = list = [];
+                var stream = valid!.JourneyId.StreamName;
+                if (!byJourney.TryGetValue(stream, out var list))
+                {
+                    byJourney[stream] = list = [];
+                }
+                last = (valid.JourneyId, list);
             }
-            list.Add((i, new PendingEvent(valid.EventId, JourneyEventJson.Serialize(valid), Metadata(valid.EventId, correlationId, recordedAt))));
+            last.Events.Add((i, new PendingEvent(valid.EventId, JourneyEventJson.Serialize(valid), Metadata(valid.EventId, correlationId, recordedAt))));
         }
         // From here on only the serialised events and the results are needed. The request's messages (strings,
         // attribute maps: most of an event's memory) would otherwise stay reachable from this method's state

@@ -32,8 +32,21 @@ public sealed class ServerFixture : IAsyncLifetime
         using var all = new MemoryStream();
         foreach (var file in Directory.GetFiles(Server.DataDir, "*.db*"))
         {
-            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            await stream.CopyToAsync(all);
+            FileStream stream;
+            try
+            {
+                stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            }
+            catch (FileNotFoundException)
+            {
+                // A WAL or shared-memory file SQLite removed as its last connection closed (the snapshot store
+                // opens one per save) after the listing: gone, so it holds nothing.
+                continue;
+            }
+            await using (stream)
+            {
+                await stream.CopyToAsync(all);
+            }
         }
         return all.ToArray();
     }
