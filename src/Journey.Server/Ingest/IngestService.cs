@@ -139,38 +139,7 @@ public sealed partial class IngestService(
     private async Task<Contract.EventResult[]> RecordAsync(IList<Contract.JourneyEvent> events, CallerIdentity caller, string correlationId, CancellationToken cancellation)
     {
         var results = new Contract.EventResult[events.Count];
-        var byJourney = new Dictionary<string, List<(int Index, PendingEvent Event)>>(StringComparer.Ordinal);
-        var recordedAt = time.GetUtcNow();
-        var subjects = validator.BeginBatch();
-        // A journey's events come together in a backfill: its stream's name is made and looked up once for them.
-        (JourneyId Journey, List<(int Index, PendingEvent Event)>? Events) last = default;
-
-        for (var i = 0; i < events.Count; i++)
-        {
-            var e = events[i];
-            results[i] = new Contract.EventResult { Index = (uint)i, EventId = Echo(e.EventId) };
-            // Checked before anything else: another agency's event is not this caller's to have validated.
-            if (!string.IsNullOrEmpty(e.Agency) && !caller.MayEmitAs(e.Agency))
-            {
-                results[i].Rejected = Rejected(StatusCode.PermissionDenied, NotAsThisAgency(caller), [new FieldViolation("agency", "must be the caller's own agency")]);
-                continue;
-            }
-            if (!validator.TryValidate(e, subjects, out var valid, out var violations))
-            {
-                results[i].Rejected = Rejected(StatusCode.InvalidArgument, "The event is invalid.", violations);
-                continue;
-            }
-            if (last.Events is null || last.Journey != valid!.JourneyId)
-            {
-                var stream = valid!.JourneyId.StreamName;
-                if (!byJourney.TryGetValue(stream, out var list))
-                {
-                    byJourney[stream] = list = [];
-                }
-                last = (valid.JourneyId, list);
-            }
-            last.Events.Add((i, new PendingEvent(valid.EventId, JourneyEventJson.Serialize(valid), Metadata(valid.EventId, correlationId, recordedAt))));
-        }
+        var byJourney = ValidateAndGroup(events, results, caller, correlationId);
         // From here on only the serialised events and the results are needed. The request's messages (strings,
         // attribute maps: most of an event's memory) would otherwise stay reachable from this method's state
         // until the slowest journey of the batch has committed, half a second under bulk ingest, and every
@@ -228,6 +197,49 @@ public sealed partial class IngestService(
             }
         }
         return results;
+    }
+
+    /// <summary>
+    /// Fills the result of each event refused at the door, and groups the valid ones by journey, serialised.
+    /// Synchronous, so that nothing of the request (nor the identifier its batch's pseudonyms remember) is kept
+    /// in the state of the call that waits for the commits.
+    /// </summary>
+    private Dictionary<string, List<(int Index, PendingEvent Event)>> ValidateAndGroup(
+        IList<Contract.JourneyEvent> events, Contract.EventResult[] results, CallerIdentity caller, string correlationId)
+    {
+        var byJourney = new Dictionary<string, List<(int Index, PendingEvent Event)>>(StringComparer.Ordinal);
+        var recordedAt = time.GetUtcNow();
+        var subjects = validator.BeginBatch();
+        // A journey's events come together in a backfill: its stream's name is made and looked up once for them.
+        (JourneyId Journey, List<(int Index, PendingEvent Event)>? Events) last = default;
+
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            results[i] = new Contract.EventResult { Index = (uint)i, EventId = Echo(e.EventId) };
+            // Checked before anything else: another agency's event is not this caller's to have validated.
+            if (!string.IsNullOrEmpty(e.Agency) && !caller.MayEmitAs(e.Agency))
+            {
+                results[i].Rejected = Rejected(StatusCode.PermissionDenied, NotAsThisAgency(caller), [new FieldViolation("agency", "must be the caller's own agency")]);
+                continue;
+            }
+            if (!validator.TryValidate(e, subjects, out var valid, out var violations))
+            {
+                results[i].Rejected = Rejected(StatusCode.InvalidArgument, "The event is invalid.", violations);
+                continue;
+            }
+            if (last.Events is null || last.Journey != valid!.JourneyId)
+            {
+                var stream = valid!.JourneyId.StreamName;
+                if (!byJourney.TryGetValue(stream, out var list))
+                {
+                    byJourney[stream] = list = [];
+                }
+                last = (valid.JourneyId, list);
+            }
+            last.Events.Add((i, new PendingEvent(valid.EventId, JourneyEventJson.Serialize(valid), Metadata(valid.EventId, correlationId, recordedAt))));
+        }
+        return byJourney;
     }
 
     private byte[] Metadata(Guid eventId, string correlationId, DateTimeOffset recordedAt)
