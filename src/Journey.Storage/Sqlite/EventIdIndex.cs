@@ -58,8 +58,8 @@ internal sealed class EventIdIndex : IDisposable
     /// <summary>Ids held in memory, not yet in the table.</summary>
     public int Held => _held.Count;
 
-    /// <summary>True when <see cref="Reload"/> must run before the next lookup: nothing read yet, or the filter is full.</summary>
-    public bool Stale => _filter is null || _filter.Count > _filter.Capacity;
+    /// <summary>True when <see cref="Reload"/> must run before the next lookup: nothing read yet.</summary>
+    public bool Stale => _filter is null;
 
     /// <summary>Joins the commands to the open transaction, as Microsoft.Data.Sqlite requires.</summary>
     public void Enlist(SqliteTransaction transaction)

@@ -27,6 +27,26 @@ public sealed class IdFilterTests
     }
 
     [Fact]
+    public void a_filter_outgrown_many_times_over_still_finds_every_id_and_seldom_others()
+    {
+        var filter = new IdFilter(0);
+        var added = Ids(1_000_000, timeOrdered: false, seed: 3);
+        var others = Ids(200_000, timeOrdered: false, seed: 4);
+
+        foreach (var id in added)
+        {
+            filter.Add(id);
+        }
+
+        // 65,536, then 131,072, 262,144 and 524,288 more, and the last 16,960 in a fifth layer.
+        Assert.Equal(5, filter.Layers);
+        Assert.True(filter.Capacity >= filter.Count);
+        Assert.All(added, id => Assert.True(filter.MayContain(id)));
+        // All layers together: about 1.4 % when all are full (here the last one is nearly empty).
+        Assert.InRange(others.Count(filter.MayContain), 0, 2 * 200_000 / 100);
+    }
+
+    [Fact]
     public void an_empty_filter_holds_nothing()
     {
         var filter = new IdFilter(0);

@@ -265,12 +265,12 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task ids_stay_found_when_the_writer_outgrows_its_filter_and_reads_it_again()
+    public async Task ids_stay_found_when_the_writer_outgrows_its_filter()
     {
         await using var store = await SqliteEventStore.OpenAsync(DatabasePath, new SqliteEventStoreOptions { EventIdRunLength = 5_000 });
         var first = Events(1);
         var stored = await store.AppendAsync(NewStream("first"), ExpectedRevision.NoStream, first);
-        // The filter starts with room for 2 × (0 + 5,000) ids at least; this is several times as many.
+        // The filter starts with room for 65,536 ids (2 × (0 + 5,000) at least); this is more, so it grows.
         for (var i = 0; i < 80; i++)
         {
             await store.AppendAsync(NewStream($"bulk{i}"), ExpectedRevision.NoStream, Events(1_000));
