@@ -34,6 +34,7 @@ public sealed class BenchCommandTests
             Assert.True(root.GetProperty(figure).GetDouble() > 0, figure);
         }
         Assert.True(root.TryGetProperty("bytesPerJourney", out _));
+        Assert.Equal(0, root.GetProperty("queriesUnanswered").GetInt32());
         // The server's garbage collections during each ingest phase (a run this small may have none).
         foreach (var phase in new[] { "streaming", "unary" })
         {

@@ -26,6 +26,7 @@ internal sealed record BenchmarkResult(
     RebuildRuns Rebuild,
     PhaseCpu RebuildCpu,
     DurationSummary Queries,
+    int QueriesUnanswered,
     long ServerIdleWorkingSetBytes,
     long ServerWorkingSetBytes,
     long ServerPeakWorkingSetBytes,
@@ -115,6 +116,7 @@ internal sealed record BenchmarkResult(
             w.WriteNumber("queryP99Milliseconds", Math.Round(Queries.P99Seconds, 3));
             w.WriteNumber("queryMaxMilliseconds", Math.Round(Queries.MaxSeconds, 3));
             w.WriteNumber("queries", Queries.Count);
+            w.WriteNumber("queriesUnanswered", QueriesUnanswered);
             w.WriteNumber("serverWorkingSetBytes", ServerWorkingSetBytes);
             w.WriteNumber("serverIdleWorkingSetBytes", ServerIdleWorkingSetBytes);
             w.WriteNumber("serverPeakWorkingSetBytes", ServerPeakWorkingSetBytes);
