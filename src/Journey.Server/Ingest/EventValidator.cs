@@ -30,18 +30,14 @@ public sealed partial class EventValidator(JourneyCatalog catalog, Pseudonymiser
 
     private readonly LimitsOptions limits = options.Value.Limits;
 
-    /// <summary>Validates and pseudonymises; returns the event to store or the violations.</summary>
-    public bool TryValidate(Contract.JourneyEvent e, out JourneyEvent? valid, out List<FieldViolation> violations) =>
-        TryValidate(e, subjects: null, out valid, out violations);
-
     /// <summary>Pseudonymises the subjects of one batch's events through one <see cref="BatchPseudonyms"/>.</summary>
     public BatchPseudonyms BeginBatch() => new(pseudonymiser);
 
     /// <summary>
-    /// As <see cref="TryValidate(Contract.JourneyEvent, out JourneyEvent?, out List{FieldViolation})"/>, the
-    /// subject pseudonymised through <paramref name="subjects"/> (from <see cref="BeginBatch"/>) when given.
+    /// Validates and pseudonymises; returns the event to store or the violations. The subject goes through
+    /// <paramref name="subjects"/> (from <see cref="BeginBatch"/>) when given.
     /// </summary>
-    public bool TryValidate(Contract.JourneyEvent e, BatchPseudonyms? subjects, out JourneyEvent? valid, out List<FieldViolation> violations)
+    public bool TryValidate(Contract.JourneyEvent e, out JourneyEvent? valid, out List<FieldViolation> violations, BatchPseudonyms? subjects = null)
     {
         violations = [];
         valid = null;

@@ -223,7 +223,7 @@ public sealed partial class IngestService(
                 results[i].Rejected = Rejected(StatusCode.PermissionDenied, NotAsThisAgency(caller), [new FieldViolation("agency", "must be the caller's own agency")]);
                 continue;
             }
-            if (!validator.TryValidate(e, subjects, out var valid, out var violations))
+            if (!validator.TryValidate(e, out var valid, out var violations, subjects))
             {
                 results[i].Rejected = Rejected(StatusCode.InvalidArgument, "The event is invalid.", violations);
                 continue;

@@ -41,6 +41,8 @@ internal sealed class EventIdIndex : IDisposable
     private int _runWritten;
     private int _sliceEnd;
     private long _runThrough;
+    // Where ReadId puts each id it reads from the file.
+    private readonly byte[] _idBytes = new byte[16];
 
     private readonly int _runLength;
 
@@ -121,8 +123,6 @@ internal sealed class EventIdIndex : IDisposable
         reader.GetBytes(0, 0, _idBytes, 0, _idBytes.Length);
         return new Guid(_idBytes, bigEndian: true);
     }
-
-    private readonly byte[] _idBytes = new byte[16];
 
     /// <summary>The position of the stored event with <paramref name="eventId"/>, or null when none has it.</summary>
     public long? Find(Guid eventId)
