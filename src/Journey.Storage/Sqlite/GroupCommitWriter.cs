@@ -56,7 +56,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _committed = committed;
         _restart = restart;
         _insert = new InsertStatement(connection);
-        _ids = new EventIdIndex(connection, options.EventIdRunLength);
+        _ids = new EventIdIndex(connection, options.EventIdRunLength, options.EventIdMaxRunLength);
         _findStream = Command(
             "SELECT stream_id, (SELECT MAX(revision) FROM events WHERE events.stream_id = streams.stream_id) FROM streams WHERE name = $stream",
             ("$stream", SqliteType.Text));
@@ -230,7 +230,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             }
         }
         _committed.Pulse();
-        if (_ids.Writing || _ids.Held >= _options.EventIdRunLength)
+        if (_ids.Writing || _ids.Held >= _ids.RunLength)
         {
             WriteIdSlice(Math.Max(1, _options.EventIdRunLength / IdRunSlices));
         }

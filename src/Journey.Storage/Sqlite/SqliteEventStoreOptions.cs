@@ -37,11 +37,19 @@ public sealed record SqliteEventStoreOptions
     public int StreamCacheCapacity { get; init; } = 200_000;
 
     /// <summary>
-    /// Event ids the writer holds in memory before it writes them to the store's id table in one sorted run
-    /// (<see cref="EventIdIndex"/>): the longer the run, the fewer pages of that table each id costs. About 40
-    /// bytes each; the writer also writes them when it falls idle.
+    /// Event ids the writer holds in memory at least before it writes them to the store's id table in one sorted
+    /// run (<see cref="EventIdIndex"/>): the longer the run, the fewer pages of that table each id costs. Runs
+    /// grow with the table (an eighth of it) up to <see cref="EventIdMaxRunLength"/>. About 40 bytes each while
+    /// held; the writer also writes them when it falls idle. A run is written in slices of a sixteenth of this
+    /// between appends' transactions.
     /// </summary>
     public int EventIdRunLength { get; init; } = 65_536;
+
+    /// <summary>
+    /// The longest run of held event ids (<see cref="EventIdRunLength"/>, which wins when it is the larger), reached
+    /// by a store of 4 million events: ~20 MB of ids held, and as much again while a run is sorted and written.
+    /// </summary>
+    public int EventIdMaxRunLength { get; init; } = 524_288;
 
     /// <summary>
     /// How long the checkpointer lets commits gather before it copies the WAL into the database file: a
@@ -71,6 +79,7 @@ public sealed record SqliteEventStoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BusyTimeout, TimeSpan.Zero, nameof(BusyTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(StreamCacheCapacity, 1, nameof(StreamCacheCapacity));
         ArgumentOutOfRangeException.ThrowIfLessThan(EventIdRunLength, 1, nameof(EventIdRunLength));
+        ArgumentOutOfRangeException.ThrowIfLessThan(EventIdMaxRunLength, 1, nameof(EventIdMaxRunLength));
         ArgumentOutOfRangeException.ThrowIfLessThan(CheckpointInterval, TimeSpan.Zero, nameof(CheckpointInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(WalRestartBytes, 0, nameof(WalRestartBytes));
         if (IdleAfter != Timeout.InfiniteTimeSpan)

@@ -191,6 +191,13 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
+    public void the_longest_run_of_ids_must_be_at_least_one_and_a_longer_shortest_run_is_allowed()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SqliteEventStoreOptions { EventIdMaxRunLength = 0 }.Validate());
+        new SqliteEventStoreOptions { EventIdRunLength = 1_000_000 }.Validate();
+    }
+
+    [Fact]
     public async Task an_event_id_already_stored_in_another_stream_is_refused_and_nothing_of_the_append_is_stored()
     {
         await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
@@ -262,6 +269,36 @@ public sealed class SqliteEventStoreTests : IDisposable
         Assert.All(indexed.Take(31), count => Assert.Equal(0, count));
         Assert.Contains(indexed, count => count is > 0 and < 32);
         Assert.True(indexed[^1] >= 32, $"{indexed[^1]} ids written");
+    }
+
+    [Fact]
+    public async Task runs_of_ids_grow_with_the_id_table_up_to_their_bound()
+    {
+        // At least 16, an eighth of the table, at most 40: the first runs are 16 ids, those after 320 indexed are 40
+        // (and whatever gathered while the last one was written, a slice of one id per transaction).
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, new SqliteEventStoreOptions { EventIdRunLength = 16, EventIdMaxRunLength = 40 });
+        var indexedThrough = new List<long>();
+        for (var i = 0; i < 700; i++)
+        {
+            await store.AppendAsync(NewStream($"s{i}"), ExpectedRevision.NoStream, Events(1));
+            using var connection = OpenRaw(DatabasePath);
+            var through = (long)Scalar(connection, "SELECT value FROM store_state WHERE name = 'ids_indexed_through'")!;
+            if (indexedThrough.Count == 0 || through != indexedThrough[^1])
+            {
+                indexedThrough.Add(through);
+            }
+        }
+
+        var runs = indexedThrough.Zip(indexedThrough.Skip(1), (before, after) => after - before).ToList();
+        Assert.Equal(16, runs[0]);
+        Assert.Contains(runs, run => run >= 40);
+        Assert.All(runs, run => Assert.InRange(run, 16, 2 * 40));
+        Assert.Equal(runs.Order(), runs);
+        using (var connection = OpenRaw(DatabasePath))
+        {
+            // Every event up to the last run's end is in the table (a run under way may have written more).
+            Assert.Equal(indexedThrough[^1], (long)Scalar(connection, $"SELECT COUNT(*) FROM event_ids WHERE position <= {indexedThrough[^1]}")!);
+        }
     }
 
     [Fact]
