@@ -53,4 +53,27 @@ public sealed class BenchCommandTests
         Assert.Equal(6, root.GetProperty("targets").GetArrayLength());
         Assert.Contains("Rebuild from position zero (median of 2)", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task store_only_grows_one_store_step_by_step_and_writes_each_step()
+    {
+        var json = Path.Combine(TempDirectory.Create("journey-bench-test"), "growth.json");
+
+        var (exit, output, error) = await CommandLine.RunAsync("bench", "--store-only", "--events", "2500", "--step", "1000", "--json", json);
+
+        Assert.True(exit == 0, $"exit {exit}: {error}");
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var steps = document.RootElement.GetProperty("storeGrowth").EnumerateArray().ToList();
+        Assert.Equal([1000L, 2000L, 2500L], steps.Select(s => s.GetProperty("eventsInStore").GetInt64()));
+        Assert.All(steps, s => Assert.True(s.GetProperty("eventsPerSecond").GetDouble() > 0));
+        // Linux says what the process wrote to storage: at least the events themselves, durably (nothing, where the
+        // temp folder lives in memory).
+        if (OperatingSystem.IsLinux())
+        {
+            var onDisk = new DriveInfo(Path.GetTempPath()).DriveFormat != "tmpfs";
+            Assert.All(steps, s => Assert.True(s.GetProperty("bytesWrittenPerEvent").GetDouble() > (onDisk ? 100 : -1), s.ToString()));
+        }
+        Assert.Equal(1000, document.RootElement.GetProperty("step").GetInt32());
+        Assert.Contains("Written to disk per event", output, StringComparison.Ordinal);
+    }
 }

@@ -62,14 +62,7 @@ internal sealed record BenchmarkResult(
             w.WriteString("date", Date.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
             w.WriteString("command", command);
             w.WriteStartObject("machine");
-            w.WriteNumber("processors", Machine.Processors);
-            w.WriteNumber("memoryBytes", Machine.MemoryBytes);
-            w.WriteString("cpu", Machine.Cpu);
-            w.WriteString("operatingSystem", Machine.OperatingSystem);
-            w.WriteString("dotnetSdk", Machine.DotnetSdk);
-            w.WriteString("runtime", Machine.Runtime);
-            w.WriteString("buildConfiguration", Machine.BuildConfiguration);
-            w.WriteString("loadAverageAtStart", Machine.LoadAverageAtStart);
+            Machine.WriteFields(w);
             w.WriteString("loadAverageAtEnd", LoadAverageAtEnd);
             w.WriteEndObject();
             w.WriteStartObject("settings");

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Journey.Domain.Catalog;
 using Journey.Domain.Events;
 using Journey.Domain.Privacy;
 using Journey.Storage;
@@ -26,6 +27,42 @@ internal static class StoreBaseline
     {
         var appends = ToAppends(events);
         await using var store = await SqliteEventStore.OpenAsync(Path.Combine(directory, "baseline.db"), cancellationToken: cancellationToken);
+        var elapsed = await AppendAllAsync(store, appends, ExpectedRevision.NoStream, appenders, cancellationToken);
+        return new Result(events.Count, appends.Count, elapsed);
+    }
+
+    /// <summary>The store after a step of its growth: how many events it holds, how fast the step's went in, and what the disk was given for each.</summary>
+    public sealed record GrowthStep(long EventsInStore, double EventsPerSecond, double? BytesWrittenPerEvent);
+
+    /// <summary>
+    /// One store grown to <paramref name="events"/> events, <paramref name="step"/> at a time: each step's events are
+    /// simulated and serialised first, untimed, then appended as <see cref="RunAsync"/> appends them. Shows how the
+    /// store's speed and its writing to disk change with its size, past what one bench run holds.
+    /// </summary>
+    public static async Task<IReadOnlyList<GrowthStep>> GrowAsync(
+        JourneyCatalog catalog, int seed, long events, int step, string directory, int appenders, Action<GrowthStep> progress, CancellationToken cancellationToken)
+    {
+        await using var store = await SqliteEventStore.OpenAsync(Path.Combine(directory, "growth.db"), cancellationToken: cancellationToken);
+        var steps = new List<GrowthStep>();
+        for (long done = 0, n = 0; done < events; n++)
+        {
+            var count = (int)Math.Min(step, events - done);
+            // Each step its own persons (another seed); a person drawn again only adds to that journey.
+            var appends = ToAppends(Workload.Take(catalog, unchecked(seed + (int)n), Math.Max(1, count / 10), count).Events);
+            var writtenBefore = DiskBytesWritten();
+            var elapsed = await AppendAllAsync(store, appends, ExpectedRevision.Any, appenders, cancellationToken);
+            var writtenAfter = DiskBytesWritten();
+            done += count;
+            var figures = new GrowthStep(done, count / elapsed.TotalSeconds, writtenAfter - writtenBefore is { } bytes ? (double)bytes / count : null);
+            steps.Add(figures);
+            progress(figures);
+        }
+        return steps;
+    }
+
+    private static async Task<TimeSpan> AppendAllAsync(
+        SqliteEventStore store, List<(string Stream, EventData[] Events)> appends, ExpectedRevision expected, int appenders, CancellationToken cancellationToken)
+    {
         var next = -1;
         var watch = Stopwatch.StartNew();
         var workers = new Task[appenders];
@@ -37,13 +74,30 @@ internal static class StoreBaseline
                 while ((i = Interlocked.Increment(ref next)) < appends.Count)
                 {
                     var (stream, data) = appends[i];
-                    await store.AppendAsync(stream, ExpectedRevision.NoStream, data, cancellationToken);
+                    await store.AppendAsync(stream, expected, data, cancellationToken);
                 }
             }, cancellationToken);
         }
         await Task.WhenAll(workers);
-        watch.Stop();
-        return new Result(events.Count, appends.Count, watch.Elapsed);
+        return watch.Elapsed;
+    }
+
+    // What this process has had written to storage (Linux: /proc/self/io); null where the system does not say.
+    private static long? DiskBytesWritten()
+    {
+        const string IoFile = "/proc/self/io";
+        if (!File.Exists(IoFile))
+        {
+            return null;
+        }
+        foreach (var line in File.ReadLines(IoFile))
+        {
+            if (line.StartsWith("write_bytes:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan("write_bytes:".Length).Trim(), CultureInfo.InvariantCulture);
+            }
+        }
+        return null;
     }
 
     /// <summary>One append per journey, in the simulator's order, shaped as the server stores events.</summary>

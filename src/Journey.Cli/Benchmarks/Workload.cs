@@ -84,7 +84,7 @@ internal sealed class Workload
     /// each journey's first steps, in order (the simulator gives about twenty per journey, more than the
     /// ten a million events over 100,000 journeys asks for). A journey short of its share passes the rest on.
     /// </summary>
-    private static JourneyBatch Take(JourneyCatalog catalog, int seed, int journeys, int events)
+    internal static JourneyBatch Take(JourneyCatalog catalog, int seed, int journeys, int events)
     {
         var list = new List<Contract.JourneyEvent>(events);
         var taken = 0;

@@ -25,10 +25,12 @@ public static class BenchCommand
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures to this JSON file" };
         var keep = new Option<bool>("--keep") { Description = "Keep the temporary stores and the server's log" };
         var settle = new Option<int>("--settle-seconds") { Description = "Longest wait for the server's memory to settle before it is measured", DefaultValueFactory = _ => (int)defaults.MemorySettleLimit.TotalSeconds }.AtLeast(0);
+        var storeOnly = new Option<bool>("--store-only") { Description = "Only grow one embedded store to --events, in steps, and show its speed and disk writes per event at each size" };
+        var step = new Option<int>("--step") { Description = "Events per step of --store-only", DefaultValueFactory = _ => 1_000_000 }.AtLeast(1);
         var rebuilds = new Option<int>("--rebuilds") { Description = "Rebuilds from position zero, one after another (the median is the figure)", DefaultValueFactory = _ => defaults.Rebuilds }.AtLeast(1);
         var command = new Command("bench", "Measure the store, streaming and unary ingest, queries during ingest, rebuild and memory on this machine")
         {
-            events, journeys, unaryEvents, batchSize, streams, seed, json, keep, settle, rebuilds,
+            events, journeys, unaryEvents, batchSize, streams, seed, json, keep, settle, rebuilds, storeOnly, step,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -50,6 +52,11 @@ public static class BenchCommand
             Action<string> progress = Console.IsOutputRedirected
                 ? Console.Out.WriteLine
                 : line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]");
+            if (parse.GetValue(storeOnly))
+            {
+                await GrowStoreAsync(settings, parse.GetValue(step), parse.GetValue(json), invocation, progress, cancellationToken);
+                return 0;
+            }
             var result = await new BenchmarkRunner(settings, progress).RunAsync(cancellationToken);
 
             AnsiConsole.Write(Table(result));
@@ -65,6 +72,46 @@ public static class BenchCommand
             return result.AllTargetsMet ? 0 : TargetMissed;
         });
         return command;
+    }
+
+    /// <summary><c>--store-only</c>: one store grown to the events asked for; no server, no targets.</summary>
+    private static async Task GrowStoreAsync(BenchmarkSettings settings, int step, FileInfo? json, string invocation, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var machine = MachineInfo.Capture();
+        var work = Path.Combine(Path.GetTempPath(), $"journey-bench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(work);
+        IReadOnlyList<StoreBaseline.GrowthStep> steps;
+        try
+        {
+            progress($"Growing one embedded store to {settings.Events:N0} events, {step:N0} at a time (each step's events made first, untimed)");
+            steps = await StoreBaseline.GrowAsync(
+                Journey.Domain.Catalog.CatalogLoader.LoadDefault(), settings.Seed, settings.Events, step, work, settings.BaselineAppenders,
+                s => progress($"  {s.EventsInStore:N0} events: {s.EventsPerSecond:N0} events/s, {Written(s)} written to disk per event"),
+                cancellationToken);
+        }
+        finally
+        {
+            if (!settings.Keep)
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+
+        var table = new Table()
+            .Title($"journey bench --store-only — {machine.Processors} cores, {machine.MemoryDescription}, .NET SDK {Markup.Escape(machine.DotnetSdk)}, {machine.BuildConfiguration}")
+            .AddColumns("Events in the store", "Appended (events/s)", "Written to disk per event");
+        foreach (var s in steps)
+        {
+            table.AddRow($"{s.EventsInStore:N0}", $"{s.EventsPerSecond:N0}", Written(s));
+        }
+        AnsiConsole.Write(table);
+        if (json is not null)
+        {
+            await File.WriteAllTextAsync(json.FullName, new StoreGrowthResult(DateTimeOffset.Now, machine, step, steps).ToJson(invocation), cancellationToken);
+            AnsiConsole.MarkupLine($"[grey]Figures written to {Markup.Escape(json.FullName)}[/]");
+        }
+
+        static string Written(StoreBaseline.GrowthStep s) => s.BytesWrittenPerEvent is { } bytes ? $"{bytes:N0} bytes" : "not known here";
     }
 
     private static Table Table(BenchmarkResult result)
