@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Journey.Domain.Statistics;
 
@@ -53,85 +52,72 @@ internal sealed record BenchmarkResult(
     public bool AllTargetsMet => Targets.All(t => t.Met);
 
     /// <summary>The JSON document: one plainly named key per figure, keys in a fixed order.</summary>
-    public string ToJson(string command)
+    public string ToJson(string command) => BenchJson.Write(Date, command, Machine, LoadAverageAtEnd, w =>
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        w.WriteStartObject("settings");
+        w.WriteNumber("events", Settings.Events);
+        w.WriteNumber("journeys", Settings.Journeys);
+        w.WriteNumber("unaryEvents", Settings.UnaryEvents);
+        w.WriteNumber("unaryCallers", Settings.UnaryCallers);
+        w.WriteNumber("batchSize", Settings.BatchSize);
+        w.WriteNumber("streams", Settings.Streams);
+        w.WriteNumber("batchesInFlightPerStream", Settings.BatchesInFlight);
+        w.WriteNumber("baselineAppenders", Settings.BaselineAppenders);
+        w.WriteNumber("seed", Settings.Seed);
+        w.WriteEndObject();
+
+        w.WriteNumber("storeBaselineEventsPerSecond", Round(StoreBaselineEventsPerSecond));
+        w.WriteNumber("storeBaselineEvents", StoreBaselineEvents);
+        w.WriteNumber("streamingIngestEventsPerSecond", Round(Streaming.EventsPerSecond));
+        w.WriteNumber("streamingIngestEvents", Streaming.Events);
+        w.WriteNumber("streamingIngestShareOfStoreBaseline", Math.Round(StreamingShareOfStoreBaseline, 3));
+        w.WriteNumber("streamingAckLatencyP50Milliseconds", Math.Round(StreamingAcks.MedianSeconds, 3));
+        w.WriteNumber("streamingAckLatencyP99Milliseconds", Math.Round(StreamingAcks.P99Seconds, 3));
+        w.WriteNumber("streamingRejected", Streaming.Rejected);
+        w.WriteNumber("streamingServerCpuMicrosecondsPerEvent", Math.Round(StreamingCpu.ServerMicrosecondsPerEvent, 2));
+        w.WriteNumber("streamingBenchCpuMicrosecondsPerEvent", Math.Round(StreamingCpu.ClientMicrosecondsPerEvent, 2));
+        WriteGc(w, "streaming", StreamingGc);
+        w.WriteNumber("unaryIngestEventsPerSecond", Round(Unary.EventsPerSecond));
+        w.WriteNumber("unaryIngestEvents", Unary.Events);
+        w.WriteNumber("unaryLatencyP50Milliseconds", Math.Round(UnaryLatencies.MedianSeconds, 3));
+        w.WriteNumber("unaryLatencyP99Milliseconds", Math.Round(UnaryLatencies.P99Seconds, 3));
+        w.WriteNumber("unaryRejected", Unary.Rejected);
+        w.WriteNumber("unaryServerCpuMicrosecondsPerEvent", Math.Round(UnaryCpu.ServerMicrosecondsPerEvent, 2));
+        WriteGc(w, "unary", UnaryGc);
+        w.WriteNumber("rebuildEventsPerSecond", Round(Rebuild.EventsPerSecond));
+        w.WriteStartArray("rebuildRunsEventsPerSecond");
+        foreach (var run in Rebuild.Runs)
+        {
+            w.WriteNumberValue(Round(run.EventsPerSecond));
+        }
+        w.WriteEndArray();
+        w.WriteNumber("rebuildEvents", Rebuild.Events);
+        w.WriteBoolean("rebuildEqualsLive", Rebuild.Equal);
+        w.WriteNumber("rebuildServerCpuMicrosecondsPerEvent", Math.Round(RebuildCpu.ServerMicrosecondsPerEvent, 2));
+        w.WriteNumber("queryP50Milliseconds", Math.Round(Queries.MedianSeconds, 3));
+        w.WriteNumber("queryP99Milliseconds", Math.Round(Queries.P99Seconds, 3));
+        w.WriteNumber("queryMaxMilliseconds", Math.Round(Queries.MaxSeconds, 3));
+        w.WriteNumber("queries", Queries.Count);
+        w.WriteNumber("queriesUnanswered", QueriesUnanswered);
+        w.WriteNumber("serverWorkingSetBytes", ServerWorkingSetBytes);
+        w.WriteNumber("serverIdleWorkingSetBytes", ServerIdleWorkingSetBytes);
+        w.WriteNumber("serverPeakWorkingSetBytes", ServerPeakWorkingSetBytes);
+        w.WriteNumber("journeys", Journeys);
+        w.WriteNumber("bytesPerJourney", Round(BytesPerJourney));
+        w.WriteNumber("durationSeconds", Math.Round(Duration.TotalSeconds, 1));
+
+        w.WriteStartArray("targets");
+        foreach (var target in Targets)
         {
             w.WriteStartObject();
-            w.WriteString("date", Date.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
-            w.WriteString("command", command);
-            w.WriteStartObject("machine");
-            Machine.WriteFields(w);
-            w.WriteString("loadAverageAtEnd", LoadAverageAtEnd);
-            w.WriteEndObject();
-            w.WriteStartObject("settings");
-            w.WriteNumber("events", Settings.Events);
-            w.WriteNumber("journeys", Settings.Journeys);
-            w.WriteNumber("unaryEvents", Settings.UnaryEvents);
-            w.WriteNumber("unaryCallers", Settings.UnaryCallers);
-            w.WriteNumber("batchSize", Settings.BatchSize);
-            w.WriteNumber("streams", Settings.Streams);
-            w.WriteNumber("batchesInFlightPerStream", Settings.BatchesInFlight);
-            w.WriteNumber("baselineAppenders", Settings.BaselineAppenders);
-            w.WriteNumber("seed", Settings.Seed);
-            w.WriteEndObject();
-
-            w.WriteNumber("storeBaselineEventsPerSecond", Round(StoreBaselineEventsPerSecond));
-            w.WriteNumber("storeBaselineEvents", StoreBaselineEvents);
-            w.WriteNumber("streamingIngestEventsPerSecond", Round(Streaming.EventsPerSecond));
-            w.WriteNumber("streamingIngestEvents", Streaming.Events);
-            w.WriteNumber("streamingIngestShareOfStoreBaseline", Math.Round(StreamingShareOfStoreBaseline, 3));
-            w.WriteNumber("streamingAckLatencyP50Milliseconds", Math.Round(StreamingAcks.MedianSeconds, 3));
-            w.WriteNumber("streamingAckLatencyP99Milliseconds", Math.Round(StreamingAcks.P99Seconds, 3));
-            w.WriteNumber("streamingRejected", Streaming.Rejected);
-            w.WriteNumber("streamingServerCpuMicrosecondsPerEvent", Math.Round(StreamingCpu.ServerMicrosecondsPerEvent, 2));
-            w.WriteNumber("streamingBenchCpuMicrosecondsPerEvent", Math.Round(StreamingCpu.ClientMicrosecondsPerEvent, 2));
-            WriteGc(w, "streaming", StreamingGc);
-            w.WriteNumber("unaryIngestEventsPerSecond", Round(Unary.EventsPerSecond));
-            w.WriteNumber("unaryIngestEvents", Unary.Events);
-            w.WriteNumber("unaryLatencyP50Milliseconds", Math.Round(UnaryLatencies.MedianSeconds, 3));
-            w.WriteNumber("unaryLatencyP99Milliseconds", Math.Round(UnaryLatencies.P99Seconds, 3));
-            w.WriteNumber("unaryRejected", Unary.Rejected);
-            w.WriteNumber("unaryServerCpuMicrosecondsPerEvent", Math.Round(UnaryCpu.ServerMicrosecondsPerEvent, 2));
-            WriteGc(w, "unary", UnaryGc);
-            w.WriteNumber("rebuildEventsPerSecond", Round(Rebuild.EventsPerSecond));
-            w.WriteStartArray("rebuildRunsEventsPerSecond");
-            foreach (var run in Rebuild.Runs)
-            {
-                w.WriteNumberValue(Round(run.EventsPerSecond));
-            }
-            w.WriteEndArray();
-            w.WriteNumber("rebuildEvents", Rebuild.Events);
-            w.WriteBoolean("rebuildEqualsLive", Rebuild.Equal);
-            w.WriteNumber("rebuildServerCpuMicrosecondsPerEvent", Math.Round(RebuildCpu.ServerMicrosecondsPerEvent, 2));
-            w.WriteNumber("queryP50Milliseconds", Math.Round(Queries.MedianSeconds, 3));
-            w.WriteNumber("queryP99Milliseconds", Math.Round(Queries.P99Seconds, 3));
-            w.WriteNumber("queryMaxMilliseconds", Math.Round(Queries.MaxSeconds, 3));
-            w.WriteNumber("queries", Queries.Count);
-            w.WriteNumber("queriesUnanswered", QueriesUnanswered);
-            w.WriteNumber("serverWorkingSetBytes", ServerWorkingSetBytes);
-            w.WriteNumber("serverIdleWorkingSetBytes", ServerIdleWorkingSetBytes);
-            w.WriteNumber("serverPeakWorkingSetBytes", ServerPeakWorkingSetBytes);
-            w.WriteNumber("journeys", Journeys);
-            w.WriteNumber("bytesPerJourney", Round(BytesPerJourney));
-            w.WriteNumber("durationSeconds", Math.Round(Duration.TotalSeconds, 1));
-
-            w.WriteStartArray("targets");
-            foreach (var target in Targets)
-            {
-                w.WriteStartObject();
-                w.WriteString("figure", target.Figure);
-                w.WriteString("target", target.Description);
-                w.WriteBoolean("met", target.Met);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteBoolean("allTargetsMet", AllTargetsMet);
+            w.WriteString("figure", target.Figure);
+            w.WriteString("target", target.Description);
+            w.WriteBoolean("met", target.Met);
             w.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+        w.WriteEndArray();
+        w.WriteBoolean("allTargetsMet", AllTargetsMet);
+    });
 
     private static void WriteGc(Utf8JsonWriter w, string phase, GcPauses gc)
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 
 namespace Journey.Cli.Benchmarks;
 
@@ -85,19 +84,6 @@ internal sealed record MachineInfo(
         {
             return "";
         }
-    }
-
-    /// <summary>Writes this machine's fields into the JSON object <paramref name="w"/> is in.</summary>
-    public void WriteFields(Utf8JsonWriter w)
-    {
-        w.WriteNumber("processors", Processors);
-        w.WriteNumber("memoryBytes", MemoryBytes);
-        w.WriteString("cpu", Cpu);
-        w.WriteString("operatingSystem", OperatingSystem);
-        w.WriteString("dotnetSdk", DotnetSdk);
-        w.WriteString("runtime", Runtime);
-        w.WriteString("buildConfiguration", BuildConfiguration);
-        w.WriteString("loadAverageAtStart", LoadAverageAtStart);
     }
 
     public string MemoryDescription => string.Create(CultureInfo.InvariantCulture, $"{MemoryBytes / (1024.0 * 1024 * 1024):0.0} GiB");
