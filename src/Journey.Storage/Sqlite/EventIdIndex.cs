@@ -92,35 +92,46 @@ internal sealed class EventIdIndex : IDisposable
     }
 
     /// <summary>
-    /// Reads the held ids again from the file, and adds to the filter what others appended: at the writer's first
-    /// transaction, and after another connection wrote.
+    /// Reads the held ids again from the file, and adds to the filter what others appended: when the writer starts
+    /// (before its first append), and after another connection wrote.
     /// </summary>
     public void Reload()
     {
-        _held.Clear();
-        _heldInTransaction.Clear();
-        var indexedThrough = Convert.ToInt64(_indexedThrough.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        _indexed = indexedThrough;
-        if (Stale)
+        try
         {
-            BuildFilter(indexedThrough);
-            _filteredThrough = indexedThrough;
+            _held.Clear();
+            _heldInTransaction.Clear();
+            var indexedThrough = Convert.ToInt64(_indexedThrough.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            _indexed = indexedThrough;
+            if (Stale)
+            {
+                BuildFilter(indexedThrough);
+                _filteredThrough = indexedThrough;
+            }
+            _eventsAfter.Parameters[0].Value = Math.Min(indexedThrough, _filteredThrough);
+            using var reader = _eventsAfter.ExecuteReader();
+            while (reader.Read())
+            {
+                var id = ReadId(reader);
+                var position = reader.GetInt64(1);
+                if (position > indexedThrough)
+                {
+                    _held[id] = position;
+                }
+                if (position > _filteredThrough)
+                {
+                    _filter!.Add(id);
+                    _filteredThrough = position;
+                }
+            }
         }
-        _eventsAfter.Parameters[0].Value = Math.Min(indexedThrough, _filteredThrough);
-        using var reader = _eventsAfter.ExecuteReader();
-        while (reader.Read())
+        catch
         {
-            var id = ReadId(reader);
-            var position = reader.GetInt64(1);
-            if (position > indexedThrough)
-            {
-                _held[id] = position;
-            }
-            if (position > _filteredThrough)
-            {
-                _filter!.Add(id);
-                _filteredThrough = position;
-            }
+            // Half read, the held ids or the filter could miss ids that are stored: start again from nothing next time.
+            _filter = null;
+            _held.Clear();
+            _heldInTransaction.Clear();
+            throw;
         }
     }
 

@@ -121,6 +121,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     {
         try
         {
+            PrepareIds();
             // Blocks until a request comes, then takes whatever else is queued, up to a batch. After a
             // burst, the first wait that times out releases what only the burst needed.
             var wroteSinceIdle = false;
@@ -163,6 +164,29 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             _stopped.TrySetResult();
         }
     }
+
+    /// <summary>
+    /// Builds the event-id filter and reads the held ids before the first append comes, while the host finishes
+    /// starting: the filter is built from the whole id table (~1 s per million ids), which the first append's
+    /// transaction, and every append queued behind it, would otherwise wait for. A failure here leaves the
+    /// work to the first transaction, as before.
+    /// </summary>
+    private void PrepareIds()
+    {
+        try
+        {
+            // Read first: whatever another process commits from here on, the first transaction sees and reads again.
+            _seenDataVersion = Int64(_dataVersion.ExecuteScalar());
+            _ids.Reload();
+        }
+        catch (SqliteException)
+        {
+            _seenDataVersion = -1;
+        }
+    }
+
+    /// <summary>True once the event-id filter is built (tests use it).</summary>
+    internal bool IdsReady => !_ids.Stale;
 
     /// <summary>
     /// Idle: the page cache (up to <see cref="SqliteEventStoreOptions.CacheSizeKib"/>) and the stream cache

@@ -302,6 +302,36 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task a_reopened_store_builds_its_id_filter_before_the_first_append_and_still_refuses_what_it_holds()
+    {
+        List<EventData> indexed;
+        await using (var first = await SqliteEventStore.OpenAsync(DatabasePath, new SqliteEventStoreOptions { EventIdRunLength = 8 }))
+        {
+            indexed = Events(16);
+            await first.AppendAsync(NewStream("indexed"), ExpectedRevision.NoStream, indexed);
+        }
+        // As if the last ids had not been written to the table: held, read again from the log.
+        using (var connection = OpenRaw(DatabasePath))
+        {
+            Scalar(connection, "UPDATE store_state SET value = 12 WHERE name = 'ids_indexed_through'");
+            Scalar(connection, "DELETE FROM event_ids WHERE position > 12");
+        }
+        var held = indexed[12..];
+
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
+        await WaitUntilAsync(() => store.Writer.IdsReady);
+
+        Assert.Equal(0, store.Writer.TransactionsCommitted);
+        foreach (var e in new[] { indexed[0], indexed[11], held[0], held[^1] })
+        {
+            var reused = await Assert.ThrowsAsync<DuplicateEventIdException>(() => store.AppendAsync(NewStream("again"), ExpectedRevision.Any, [e]));
+            Assert.StartsWith("indexed-", reused.ExistingStream, StringComparison.Ordinal);
+        }
+        var fresh = await store.AppendAsync(NewStream("fresh"), ExpectedRevision.NoStream, Events(1));
+        Assert.Equal(17UL, fresh.Positions[0]);
+    }
+
+    [Fact]
     public async Task ids_stay_found_when_the_writer_outgrows_its_filter()
     {
         await using var store = await SqliteEventStore.OpenAsync(DatabasePath, new SqliteEventStoreOptions { EventIdRunLength = 5_000 });
