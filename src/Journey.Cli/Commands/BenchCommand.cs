@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Journey.Cli.Benchmarks;
+using Journey.Domain.Catalog;
 using Spectre.Console;
 
 namespace Journey.Cli.Commands;
@@ -60,10 +61,7 @@ public static class BenchCommand
             var result = await new BenchmarkRunner(settings, progress).RunAsync(cancellationToken);
 
             AnsiConsole.Write(Table(result));
-            if (result.Machine.BuildConfiguration != "Release")
-            {
-                AnsiConsole.MarkupLine("[yellow]This is a Debug build; figures for BENCHMARKS.md come from `dotnet run -c Release`.[/]");
-            }
+            WarnIfNotRelease(result.Machine);
             if (parse.GetValue(json) is { } file)
             {
                 await File.WriteAllTextAsync(file.FullName, result.ToJson(invocation), cancellationToken);
@@ -85,7 +83,7 @@ public static class BenchCommand
         {
             progress($"Growing one embedded store to {settings.Events:N0} events, {step:N0} at a time (each step's events made first, untimed)");
             steps = await StoreBaseline.GrowAsync(
-                Journey.Domain.Catalog.CatalogLoader.LoadDefault(), settings.Seed, settings.Events, step, work, settings.BaselineAppenders,
+                CatalogLoader.LoadDefault(), settings.Seed, settings.Events, step, work, settings.BaselineAppenders,
                 s => progress($"  {s.EventsInStore:N0} events: {s.EventsPerSecond:N0} events/s, {Written(s)} written to disk per event"),
                 cancellationToken);
         }
@@ -105,6 +103,7 @@ public static class BenchCommand
             table.AddRow($"{s.EventsInStore:N0}", $"{s.EventsPerSecond:N0}", Written(s));
         }
         AnsiConsole.Write(table);
+        WarnIfNotRelease(machine);
         if (json is not null)
         {
             await File.WriteAllTextAsync(json.FullName, new StoreGrowthResult(DateTimeOffset.Now, machine, step, steps).ToJson(invocation), cancellationToken);
@@ -112,6 +111,14 @@ public static class BenchCommand
         }
 
         static string Written(StoreBaseline.GrowthStep s) => s.BytesWrittenPerEvent is { } bytes ? $"{bytes:N0} bytes" : "not known here";
+    }
+
+    private static void WarnIfNotRelease(MachineInfo machine)
+    {
+        if (machine.BuildConfiguration != "Release")
+        {
+            AnsiConsole.MarkupLine("[yellow]This is a Debug build; figures for BENCHMARKS.md come from `dotnet run -c Release`.[/]");
+        }
     }
 
     private static Table Table(BenchmarkResult result)

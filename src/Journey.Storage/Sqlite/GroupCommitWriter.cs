@@ -179,8 +179,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             _seenDataVersion = Int64(_dataVersion.ExecuteScalar());
             _ids.Reload();
         }
-        catch (SqliteException)
+        catch (Exception)
         {
+            // Only a head start: whatever went wrong, the writer must live on; its first transaction tries again
+            // and fails that append with the cause, as it did before.
             _seenDataVersion = -1;
         }
     }
