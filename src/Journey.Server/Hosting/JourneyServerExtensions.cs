@@ -97,7 +97,8 @@ public static class JourneyServerExtensions
         builder.Services.AddSingleton<IEventStore>(sp => options.Store switch
         {
             // Opened once at start-up; blocking here is the one place it is harmless.
-            StoreKind.Sqlite => SqliteEventStore.OpenAsync(Path.Combine(options.DataDir, EmbeddedStoreFile)).GetAwaiter().GetResult(),
+            StoreKind.Sqlite => SqliteEventStore.OpenAsync(
+                Path.Combine(options.DataDir, EmbeddedStoreFile), new SqliteEventStoreOptions { BuildIdFilterAtOpen = true }).GetAwaiter().GetResult(),
             StoreKind.EventStoreDb => EventStoreDbEventStore.Create(
                 string.IsNullOrWhiteSpace(options.EventStoreDb.ConnectionString)
                     ? throw new InvalidOperationException("Journey:Store is EventStoreDb but Journey:EventStoreDb:ConnectionString is not set (e.g. esdb://admin:changeit@localhost:2113?tls=true).")

@@ -101,10 +101,11 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _queue.Dispose();
         _insert.Dispose();
         _ids.Dispose();
-        foreach (var command in new[] { _findStream, _addStream, _lastPosition, _lastStreamId, _findEvent, _dataVersion, _restartWal })
+        foreach (var command in TransactionCommands)
         {
             command.Dispose();
         }
+        _restartWal.Dispose();
         try
         {
             // Fold the WAL into the database so the file is complete on its own once we are gone.
@@ -121,7 +122,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     {
         try
         {
-            PrepareIds();
+            if (_options.BuildIdFilterAtOpen)
+            {
+                PrepareIds();
+            }
             // Blocks until a request comes, then takes whatever else is queued, up to a batch. After a
             // burst, the first wait that times out releases what only the burst needed.
             var wroteSinceIdle = false;
@@ -166,10 +170,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Builds the event-id filter and reads the held ids before the first append comes, while the host finishes
-    /// starting: the filter is built from the whole id table (~1 s per million ids), which the first append's
-    /// transaction, and every append queued behind it, would otherwise wait for. A failure here leaves the
-    /// work to the first transaction, as before.
+    /// Builds the event-id filter and reads the held ids before the first append comes (<see cref="SqliteEventStoreOptions.BuildIdFilterAtOpen"/>):
+    /// the filter is built from the whole id table (~1 s per million ids), which the first append's transaction,
+    /// and every append queued behind it, would otherwise wait for. A failure here leaves the work to the first
+    /// transaction, as without the option.
     /// </summary>
     private void PrepareIds()
     {
@@ -186,6 +190,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             _seenDataVersion = -1;
         }
     }
+
+    // The commands that run inside the writer's transaction (the WAL restart runs between two).
+    private SqliteCommand[] TransactionCommands => [_findStream, _addStream, _lastPosition, _lastStreamId, _findEvent, _dataVersion];
 
     /// <summary>True once the event-id filter is built (tests use it).</summary>
     internal bool IdsReady => !_ids.Stale;
@@ -275,7 +282,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         var transaction = _connection.BeginTransaction(deferred: false);
         try
         {
-            foreach (var command in new[] { _findStream, _addStream, _lastPosition, _lastStreamId, _findEvent, _dataVersion })
+            foreach (var command in TransactionCommands)
             {
                 command.Transaction = transaction;
             }

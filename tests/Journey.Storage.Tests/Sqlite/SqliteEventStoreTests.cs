@@ -302,7 +302,7 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task a_reopened_store_builds_its_id_filter_before_the_first_append_and_still_refuses_what_it_holds()
+    public async Task a_store_opened_for_appends_builds_its_id_filter_before_the_first_one_and_still_refuses_what_it_holds()
     {
         List<EventData> indexed;
         await using (var first = await SqliteEventStore.OpenAsync(DatabasePath, new SqliteEventStoreOptions { EventIdRunLength = 8 }))
@@ -318,7 +318,14 @@ public sealed class SqliteEventStoreTests : IDisposable
         }
         var held = indexed[12..];
 
-        await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
+        // Opened to be read, the id table is left alone.
+        await using (var reader = await SqliteEventStore.OpenAsync(DatabasePath))
+        {
+            Assert.Equal(16, await reader.ReadAllAsync(ReadDirection.Forwards).CountAsync());
+            Assert.False(reader.Writer.IdsReady);
+        }
+
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, new SqliteEventStoreOptions { BuildIdFilterAtOpen = true });
         await WaitUntilAsync(() => store.Writer.IdsReady);
 
         Assert.Equal(0, store.Writer.TransactionsCommitted);
