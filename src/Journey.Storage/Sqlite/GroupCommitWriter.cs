@@ -17,8 +17,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 {
     private const int NoStream = -1;
 
-    // A run of held event ids is written in this many slices, one after each appends' transaction.
-    private const int IdRunSlices = 16;
+    // A run of held event ids or stream names is written in slices of a sixteenth of its shortest length, one
+    // after each appends' transaction.
+    private const int RunSlices = 16;
 
     private readonly SqliteConnection _connection;
     private readonly SqliteEventStoreOptions _options;
@@ -34,6 +35,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
     private readonly InsertStatement _insert;
     private readonly EventIdIndex _ids;
+    private readonly StreamNameIndex _names;
+    private readonly RecentStreams _recent;
     private readonly SqliteCommand _findStream;
     private readonly SqliteCommand _addStream;
     private readonly SqliteCommand _lastPosition;
@@ -49,7 +52,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private long _walRestarts;
     private int _queued;
 
-    public GroupCommitWriter(SqliteConnection connection, SqliteEventStoreOptions options, CommitSignal committed, WalRestart restart)
+    public GroupCommitWriter(SqliteConnection connection, SqliteEventStoreOptions options, CommitSignal committed, WalRestart restart, RecentStreams recent)
     {
         _connection = connection;
         _options = options;
@@ -57,10 +60,14 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _restart = restart;
         _insert = new InsertStatement(connection);
         _ids = new EventIdIndex(connection, options.EventIdRunLength, options.EventIdMaxRunLength);
+        _recent = recent;
+        _names = new StreamNameIndex(connection, recent, options.StreamNameRunLength, options.StreamNameMaxRunLength);
+        // In the writer's transaction every stream is held or indexed (Begin read again what others began), so
+        // unlike a reader's (SqliteSchema.StreamNumber) its lookup never looks among the streams after the index.
         _findStream = Command(
-            "SELECT stream_id, (SELECT MAX(revision) FROM events WHERE events.stream_id = streams.stream_id) FROM streams WHERE name = $stream",
-            ("$stream", SqliteType.Text));
-        _addStream = Command("INSERT INTO streams (name, stream_id) VALUES ($stream, $id)", ("$stream", SqliteType.Text), ("$id", SqliteType.Integer));
+            "SELECT n, (SELECT MAX(revision) FROM events WHERE stream_id = n) FROM (SELECT COALESCE($number, (SELECT stream_id FROM stream_names WHERE name = $stream)) AS n) WHERE n IS NOT NULL",
+            ("$number", SqliteType.Integer), ("$stream", SqliteType.Text));
+        _addStream = Command("INSERT INTO streams (stream_id, name) VALUES ($id, $stream)", ("$id", SqliteType.Integer), ("$stream", SqliteType.Text));
         _lastPosition = Command("SELECT COALESCE(MAX(position), 0) FROM events");
         _lastStreamId = Command("SELECT COALESCE(MAX(stream_id), 0) FROM events");
         _findEvent = Command("SELECT stream, revision FROM events WHERE position = $position", ("$position", SqliteType.Integer));
@@ -101,6 +108,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _queue.Dispose();
         _insert.Dispose();
         _ids.Dispose();
+        _names.Dispose();
         foreach (var command in TransactionCommands)
         {
             command.Dispose();
@@ -135,10 +143,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 {
                     if (_queue.IsCompleted)
                     {
-                        WriteHeldIds();
+                        WriteHeld();
                         break;
                     }
-                    WriteHeldIds();
+                    WriteHeld();
                     ReleaseMemory();
                     wroteSinceIdle = false;
                     continue;
@@ -182,6 +190,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             // Read first: whatever another process commits from here on, the first transaction sees and reads again.
             _seenDataVersion = Int64(_dataVersion.ExecuteScalar());
             _ids.Reload();
+            _names.Reload();
         }
         catch (Exception)
         {
@@ -236,6 +245,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             }
             transaction.Commit();
             _ids.Committed();
+            _names.Committed();
         }
         catch (Exception exception)
         {
@@ -243,6 +253,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             // ids it cached are not true any more.
             _streams.Clear();
             _ids.RolledBack();
+            _names.RolledBack();
             foreach (var request in _batch)
             {
                 request.Fail(exception);
@@ -263,9 +274,13 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             }
         }
         _committed.Pulse();
-        if (_ids.Writing || _ids.Held >= _ids.RunLength)
+        var ids = _ids.Writing || _ids.Held >= _ids.RunLength;
+        var names = _names.Writing || _names.Held >= _names.RunLength;
+        if (ids || names)
         {
-            WriteIdSlice(Math.Max(1, _options.EventIdRunLength / IdRunSlices));
+            WriteSlices(
+                ids ? Math.Max(1, _options.EventIdRunLength / RunSlices) : 0,
+                names ? Math.Max(1, _options.StreamNameRunLength / RunSlices) : 0);
         }
         if (_restart.TryTake())
         {
@@ -287,6 +302,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 command.Transaction = transaction;
             }
             _ids.Enlist(transaction);
+            _names.Enlist(transaction);
             var dataVersion = Int64(_dataVersion.ExecuteScalar());
             var othersWrote = dataVersion != _seenDataVersion;
             _seenDataVersion = dataVersion;
@@ -298,6 +314,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             {
                 _ids.Reload();
             }
+            if (othersWrote || _names.Stale)
+            {
+                _names.Reload();
+            }
             return transaction;
         }
         catch
@@ -307,27 +327,49 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes every event id held in memory to the id table: when idle, and when closing.</summary>
-    private void WriteHeldIds()
+    /// <summary>Writes every event id and stream name held in memory to their indexes: when idle, and when closing.</summary>
+    private void WriteHeld()
     {
-        while ((_ids.Writing || _ids.Held > 0) && WriteIdSlice(int.MaxValue))
+        while (HoldsAny && WriteSlices(int.MaxValue, int.MaxValue))
         {
         }
     }
 
-    /// <summary>One slice of the run of held ids, in a transaction of its own between two appends' transactions; false if it failed.</summary>
-    private bool WriteIdSlice(int sliceLength)
+    private bool HoldsAny => _ids.Writing || _ids.Held > 0 || _names.Writing || _names.Held > 0;
+
+    /// <summary>
+    /// A slice of the run of held ids and one of the run of held names (a length of 0: none), in a transaction of
+    /// their own between two appends' transactions; false if it failed or had nothing to write.
+    /// </summary>
+    private bool WriteSlices(int idSlice, int nameSlice)
     {
         try
         {
             using var transaction = Begin();
-            if (!_ids.Writing && _ids.Held == 0)
+            // Begin may have read the held ids and names again.
+            var ids = idSlice > 0 && (_ids.Writing || _ids.Held > 0);
+            var names = nameSlice > 0 && (_names.Writing || _names.Held > 0);
+            if (!ids && !names)
             {
                 return false;
             }
-            _ids.WriteSlice(sliceLength);
+            if (ids)
+            {
+                _ids.WriteSlice(idSlice);
+            }
+            if (names)
+            {
+                _names.WriteSlice(nameSlice);
+            }
             transaction.Commit();
-            _ids.SliceWritten();
+            if (ids)
+            {
+                _ids.SliceWritten();
+            }
+            if (names)
+            {
+                _names.SliceWritten();
+            }
             return true;
         }
         catch (Exception exception) when (exception is SqliteException or InvalidOperationException or IOException)
@@ -395,9 +437,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         if (stream.Id == 0)
         {
             stream = stream with { Id = next.StreamId++ };
-            _addStream.Parameters[0].Value = request.Stream;
-            _addStream.Parameters[1].Value = stream.Id;
+            _addStream.Parameters[0].Value = stream.Id;
+            _addStream.Parameters[1].Value = request.Stream;
             _addStream.ExecuteNonQuery();
+            _names.Begun(request.Stream, stream.Id);
         }
 
         var first = next.Position;
@@ -426,7 +469,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         {
             return state;
         }
-        _findStream.Parameters[0].Value = stream;
+        _findStream.Parameters[0].Value = _recent.Find(stream).Number is { } number ? number : DBNull.Value;
+        _findStream.Parameters[1].Value = stream;
         using (var reader = _findStream.ExecuteReader())
         {
             state = reader.Read() ? new StreamState(reader.GetInt64(0), reader.IsDBNull(1) ? NoStream : reader.GetInt64(1)) : StreamState.New;

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace Journey.Storage.Sqlite;
@@ -20,12 +19,11 @@ internal sealed class InsertStatement(SqliteConnection connection) : IDisposable
     private const int StreamId = 9;
 
     private readonly RawStatement _statement = new(connection, $"INSERT INTO events ({SqliteSchema.InsertColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    private byte[] _text = new byte[256];
 
     /// <summary>Binds what all rows of one request share: its stream (name and number), and the commit time.</summary>
     public void BeginRequest(string stream, long streamId, long created)
     {
-        _statement.BindText(Stream, Utf8(stream));
+        _statement.BindText(Stream, stream);
         _statement.Bind(StreamId, streamId);
         _statement.Bind(Created, created);
     }
@@ -37,22 +35,11 @@ internal sealed class InsertStatement(SqliteConnection connection) : IDisposable
         _statement.Bind(Position, position);
         _statement.Bind(Revision, revision);
         _statement.Bind(EventId, id);
-        _statement.BindText(Type, Utf8(e.Type));
+        _statement.BindText(Type, e.Type);
         _statement.Bind(Data, e.Data.Span);
         _statement.Bind(Metadata, e.Metadata.Span);
         _statement.Execute();
     }
 
     public void Dispose() => _statement.Dispose();
-
-    // The bound text is copied by SQLite, so one buffer serves every bind.
-    private ReadOnlySpan<byte> Utf8(string value)
-    {
-        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
-        if (length > _text.Length)
-        {
-            _text = new byte[Math.Max(length, _text.Length * 2)];
-        }
-        return _text.AsSpan(0, Encoding.UTF8.GetBytes(value, _text));
-    }
 }

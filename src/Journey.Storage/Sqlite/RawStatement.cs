@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -13,6 +14,7 @@ internal sealed class RawStatement : IDisposable
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
+    private byte[] _text = new byte[256];
 
     public RawStatement(SqliteConnection connection, string sql)
     {
@@ -27,6 +29,17 @@ internal sealed class RawStatement : IDisposable
     public void Bind(int parameter, ReadOnlySpan<byte> blob) => SqliteResult.Check(_db, raw.sqlite3_bind_blob(_statement, parameter, blob));
 
     public void BindText(int parameter, ReadOnlySpan<byte> utf8) => SqliteResult.Check(_db, raw.sqlite3_bind_text(_statement, parameter, utf8));
+
+    /// <summary>Binds <paramref name="value"/> as UTF-8, encoded into one buffer that every bind reuses (SQLite copies it).</summary>
+    public void BindText(int parameter, string value)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (length > _text.Length)
+        {
+            _text = new byte[Math.Max(length, _text.Length * 2)];
+        }
+        BindText(parameter, _text.AsSpan(0, Encoding.UTF8.GetBytes(value, _text)));
+    }
 
     /// <summary>Runs the statement with its current bindings, which it expects to return no rows.</summary>
     public void Execute()

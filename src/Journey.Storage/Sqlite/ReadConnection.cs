@@ -28,10 +28,10 @@ internal sealed class ReadConnection : IDisposable
 
     /// <summary>A stream's events from a revision on: its number found by name, then a range of the index on (number, revision).</summary>
     internal const string StreamForwards =
-        $"SELECT {SqliteSchema.Columns} FROM events WHERE stream_id = (SELECT stream_id FROM streams WHERE name = $stream) AND revision >= $from ORDER BY revision LIMIT $limit";
+        $"SELECT {SqliteSchema.Columns} FROM events WHERE stream_id = {SqliteSchema.StreamNumber} AND revision >= $from ORDER BY revision LIMIT $limit";
 
     internal const string StreamBackwards =
-        $"SELECT {SqliteSchema.Columns} FROM events WHERE stream_id = (SELECT stream_id FROM streams WHERE name = $stream) AND revision <= $from ORDER BY revision DESC LIMIT $limit";
+        $"SELECT {SqliteSchema.Columns} FROM events WHERE stream_id = {SqliteSchema.StreamNumber} AND revision <= $from ORDER BY revision DESC LIMIT $limit";
 
     /// <summary>Up to <paramref name="limit"/> rows of the log after (forwards) or before (backwards) <paramref name="from"/>.</summary>
     public ReadPage ReadAll(ReadDirection direction, long from, int limit, StreamFilter? filter)
@@ -42,13 +42,18 @@ internal sealed class ReadConnection : IDisposable
         return Read(command, filter);
     }
 
-    /// <summary>Up to <paramref name="limit"/> events of a stream from revision <paramref name="from"/> (inclusive) on.</summary>
-    public ReadPage ReadStream(string stream, ReadDirection direction, long from, int limit)
+    /// <summary>
+    /// Up to <paramref name="limit"/> events of a stream from revision <paramref name="from"/> (inclusive) on;
+    /// <paramref name="held"/> is what <see cref="RecentStreams.Find"/> said of the stream just before.
+    /// </summary>
+    public ReadPage ReadStream(string stream, (long? Number, long Known) held, ReadDirection direction, long from, int limit)
     {
         var command = direction == ReadDirection.Forwards ? _streamForwards : _streamBackwards;
         command.Parameters[0].Value = from;
         command.Parameters[1].Value = limit;
         command.Parameters[2].Value = stream;
+        command.Parameters[3].Value = held.Number is { } number ? number : DBNull.Value;
+        command.Parameters[4].Value = held.Known;
         return Read(command, filter: null);
     }
 
@@ -100,6 +105,8 @@ internal sealed class ReadConnection : IDisposable
         if (stream)
         {
             command.Parameters.Add("$stream", SqliteType.Text);
+            command.Parameters.Add("$number", SqliteType.Integer);
+            command.Parameters.Add("$known", SqliteType.Integer);
         }
         return command;
     }

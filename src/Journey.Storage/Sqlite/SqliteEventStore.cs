@@ -18,14 +18,16 @@ public sealed class SqliteEventStore : IEventStore, IEventLogScan
     private readonly GroupCommitWriter _writer;
     private readonly WalCheckpointer _checkpointer;
     private readonly CommitSignal _committed;
+    private readonly RecentStreams _recent;
     private readonly Stack<ReadConnection> _idleReaders = new();
     // Never disposed: subscriptions may still link to its token while they wind down, and a source
     // without a timer holds nothing that needs freeing.
     private readonly CancellationTokenSource _stopping = new();
     private bool _disposed;
 
-    private SqliteEventStore(string path, SqliteEventStoreOptions options, GroupCommitWriter writer, WalCheckpointer checkpointer, CommitSignal committed)
+    private SqliteEventStore(string path, SqliteEventStoreOptions options, GroupCommitWriter writer, WalCheckpointer checkpointer, CommitSignal committed, RecentStreams recent)
     {
+        _recent = recent;
         _path = path;
         _options = options;
         _writer = writer;
@@ -55,11 +57,12 @@ public sealed class SqliteEventStore : IEventStore, IEventLogScan
         }
         var committed = new CommitSignal();
         var restart = new WalRestart();
-        var writer = new GroupCommitWriter(SqliteSchema.OpenWriter(fullPath, options), options, committed, restart);
+        var recent = new RecentStreams();
+        var writer = new GroupCommitWriter(SqliteSchema.OpenWriter(fullPath, options), options, committed, restart, recent);
         SqliteEventStore? store = null;
         // Idle read connections hold page caches of their own; after a burst they are opened again when needed.
         var checkpointer = new WalCheckpointer(SqliteSchema.OpenCheckpointer(fullPath, options), options, committed, restart, () => store?.CloseIdleReaders());
-        store = new SqliteEventStore(fullPath, options, writer, checkpointer, committed);
+        store = new SqliteEventStore(fullPath, options, writer, checkpointer, committed, recent);
         return Task.FromResult(store);
     }
 
@@ -120,7 +123,7 @@ public sealed class SqliteEventStore : IEventStore, IEventLogScan
         {
             cancellationToken.ThrowIfCancellationRequested();
             var limit = (int)Math.Min(remaining, _options.ReadPageSize);
-            var page = await ReadAsync(reader => reader.ReadStream(stream, direction, from, limit)).ConfigureAwait(false)
+            var page = await ReadAsync(reader => reader.ReadStream(stream, _recent.Find(stream), direction, from, limit)).ConfigureAwait(false)
                 ?? throw new ObjectDisposedException(nameof(SqliteEventStore));
             foreach (var e in page.Events)
             {

@@ -13,8 +13,11 @@ internal static class SqliteSchema
     /// (<c>event_ids</c>) that the writer fills in large sorted runs (<see cref="EventIdIndex"/>); opening a
     /// layout-1 file moves it to 2. 3: streams named by a number (<c>streams</c>), and the events' index on
     /// (stream number, revision) instead of (stream name, revision); opening a layout-1 or 2 file moves it to 3.
+    /// 4: streams kept in the order they began (<c>streams</c>, keyed by number) and found by name through
+    /// <c>stream_names</c>, which the writer fills in large sorted runs (<see cref="StreamNameIndex"/>); opening a
+    /// file of an earlier layout moves it to 4.
     /// </remarks>
-    public const int Version = 3;
+    public const int Version = 4;
 
     // position is the rowid: the global log order is the table's own b-tree order, so reading $all
     // is a sequential scan. Positions are assigned by the single writer as max+1 under the write lock,
@@ -22,7 +25,10 @@ internal static class SqliteSchema
     // the Unix epoch. event_id is the UUID's 16 bytes in RFC 4122 (big-endian) order. stream_id numbers
     // the streams in the order they began (streams): a new journey's events go to the end of the index on
     // (stream_id, revision), where an index on the name put each at a random page. The name stays in every
-    // row, so reading the log needs no join.
+    // row, so reading the log needs no join. streams is keyed by number, so a new stream's row goes to its end
+    // too; its name reaches stream_names later, in a sorted run of many (StreamNameIndex), and until then the
+    // writer and the readers of this process find it in memory (RecentStreams), others among the streams after
+    // names_indexed_through.
     private const string CreateTables = """
         CREATE TABLE IF NOT EXISTS events (
             position  INTEGER PRIMARY KEY,
@@ -36,6 +42,10 @@ internal static class SqliteSchema
             stream_id INTEGER NOT NULL
         );
         CREATE TABLE IF NOT EXISTS streams (
+            stream_id INTEGER PRIMARY KEY,
+            name      TEXT    NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS stream_names (
             name      TEXT    NOT NULL PRIMARY KEY,
             stream_id INTEGER NOT NULL
         ) WITHOUT ROWID;
@@ -56,6 +66,7 @@ internal static class SqliteSchema
             value INTEGER NOT NULL
         ) WITHOUT ROWID;
         INSERT OR IGNORE INTO store_state (name, value) VALUES ('ids_indexed_through', 0);
+        INSERT OR IGNORE INTO store_state (name, value) VALUES ('names_indexed_through', 0);
         """;
 
     // Layout 1 to 2: the ids the index on the events table held move to event_ids, all of them indexed.
@@ -73,6 +84,30 @@ internal static class SqliteSchema
         ALTER TABLE events ADD COLUMN stream_id INTEGER NOT NULL DEFAULT 0;
         UPDATE events SET stream_id = (SELECT stream_id FROM streams WHERE name = events.stream);
         DROP INDEX events_stream_revision;
+        INSERT INTO stream_names (name, stream_id) SELECT name, stream_id FROM streams ORDER BY name;
+        """;
+
+    // Layout 3 to 4, in two steps around CreateTables: the streams table keyed by name becomes the name index,
+    // and the streams are listed again in the order of their numbers.
+    private const string KeepNamesAsIndex = "ALTER TABLE streams RENAME TO stream_names;";
+
+    private const string ListStreamsByNumber = "INSERT INTO streams (stream_id, name) SELECT stream_id, name FROM stream_names ORDER BY stream_id;";
+
+    // Layouts 1 to 3: every name found through the index.
+    private const string AllNamesIndexed =
+        "UPDATE store_state SET value = (SELECT COALESCE(MAX(stream_id), 0) FROM streams) WHERE name = 'names_indexed_through';";
+
+    /// <summary>
+    /// A stream's number by its name, for a query binding <c>$number</c> (what <see cref="RecentStreams"/> holds, or
+    /// null), <c>$known</c> (<see cref="RecentStreams.Known"/>) and <c>$stream</c>: held in memory, else in the name
+    /// index, else among the streams begun after both (another process's, or this one's before its writer has
+    /// read them): a range of numbers, mostly empty, never the whole table.
+    /// </summary>
+    public const string StreamNumber = """
+        COALESCE($number,
+            (SELECT stream_id FROM stream_names WHERE name = $stream),
+            (SELECT stream_id FROM streams
+                WHERE stream_id > MAX($known, (SELECT value FROM store_state WHERE name = 'names_indexed_through')) AND name = $stream))
         """;
 
     /// <summary>The columns an event is read with, in <see cref="RecordedEvent"/>'s order.</summary>
@@ -102,6 +137,10 @@ internal static class SqliteSchema
             {
                 throw new InvalidOperationException($"'{path}' has event-store layout {version}; this version reads up to {Version}.");
             }
+            if (version == 3)
+            {
+                Execute(connection, KeepNamesAsIndex, transaction);
+            }
             Execute(connection, CreateTables, transaction);
             Execute(connection, CreateEventIds, transaction);
             if (version == 1)
@@ -111,6 +150,14 @@ internal static class SqliteSchema
             if (version is 1 or 2)
             {
                 Execute(connection, NumberStreams, transaction);
+            }
+            if (version == 3)
+            {
+                Execute(connection, ListStreamsByNumber, transaction);
+            }
+            if (version is >= 1 and <= 3)
+            {
+                Execute(connection, AllNamesIndexed, transaction);
             }
             Execute(connection, CreateStreamIndex, transaction);
             Execute(connection, $"PRAGMA user_version = {Version}", transaction);

@@ -39,7 +39,7 @@ public sealed class SqliteEventStoreTests : IDisposable
 
         await using var connection = OpenRaw(path);
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
-        Assert.Equal(3L, Scalar(connection, "PRAGMA user_version"));
+        Assert.Equal(4L, Scalar(connection, "PRAGMA user_version"));
         Assert.Equal(1L, Scalar(connection, "SELECT COUNT(*) FROM events WHERE length(event_id) = 16"));
         Assert.Equal(1L, Scalar(connection, "SELECT COUNT(*) FROM pragma_index_list('events') WHERE \"unique\" = 1"));
         Assert.Equal("stream_id,revision", Scalar(connection, "SELECT group_concat(name) FROM (SELECT name FROM pragma_index_info('events_stream_revision') ORDER BY seqno)"));
@@ -431,7 +431,7 @@ public sealed class SqliteEventStoreTests : IDisposable
         Assert.Equal(2UL, continued.NextExpectedRevision);
         Assert.Equal(3, await CountAsync(store, "old-1"));
         using var check = OpenRaw(DatabasePath);
-        Assert.Equal(3L, Scalar(check, "PRAGMA user_version"));
+        Assert.Equal(4L, Scalar(check, "PRAGMA user_version"));
         Assert.Equal(2L, Scalar(check, "SELECT COUNT(*) FROM event_ids WHERE position <= 2"));
         Assert.Equal(0L, Scalar(check, "SELECT COUNT(*) FROM pragma_index_list('events') WHERE name = 'events_event_id'"));
     }
@@ -480,10 +480,64 @@ public sealed class SqliteEventStoreTests : IDisposable
         await store.AppendAsync("new", ExpectedRevision.NoStream, Events(2));
 
         using var check = OpenRaw(DatabasePath);
-        Assert.Equal(3L, Scalar(check, "PRAGMA user_version"));
+        Assert.Equal(4L, Scalar(check, "PRAGMA user_version"));
         Assert.Equal("old-b:1 old-a:2 old-c:3 new:4", Scalar(check, "SELECT group_concat(name || ':' || stream_id, ' ') FROM (SELECT * FROM streams ORDER BY stream_id)"));
         Assert.Equal(0L, Scalar(check, "SELECT COUNT(*) FROM events JOIN streams ON streams.name = events.stream WHERE streams.stream_id <> events.stream_id"));
         Assert.Equal("stream_id,revision", Scalar(check, "SELECT group_concat(name) FROM (SELECT name FROM pragma_index_info('events_stream_revision') ORDER BY seqno)"));
+        // The streams of the old file are indexed by name; the new one is held until a run writes it.
+        Assert.Equal("old-a:2 old-b:1 old-c:3", Scalar(check, "SELECT group_concat(name || ':' || stream_id, ' ') FROM (SELECT * FROM stream_names ORDER BY name)"));
+        Assert.Equal(3L, Scalar(check, "SELECT value FROM store_state WHERE name = 'names_indexed_through'"));
+    }
+
+    [Fact]
+    public async Task a_store_of_the_third_layout_keeps_its_streams_numbers_and_finds_them_by_name_through_the_new_index()
+    {
+        var ids = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToArray();
+        using (var connection = OpenRaw(DatabasePath))
+        {
+            Scalar(connection, """
+                CREATE TABLE events (position INTEGER PRIMARY KEY, stream TEXT NOT NULL, revision INTEGER NOT NULL, event_id BLOB NOT NULL,
+                    type TEXT NOT NULL, data BLOB NOT NULL, metadata BLOB NOT NULL, created INTEGER NOT NULL, stream_id INTEGER NOT NULL);
+                CREATE TABLE streams (name TEXT NOT NULL PRIMARY KEY, stream_id INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE UNIQUE INDEX events_stream_revision ON events (stream_id, revision);
+                CREATE TABLE event_ids (event_id BLOB NOT NULL PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE store_state (name TEXT NOT NULL PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO store_state (name, value) VALUES ('ids_indexed_through', 3);
+                INSERT INTO streams VALUES ('old-z', 1), ('old-y', 2);
+                PRAGMA user_version = 3;
+                """);
+            var rows = new[] { ("old-z", 1, 0), ("old-y", 2, 0), ("old-z", 1, 1) };
+            for (var i = 0; i < rows.Length; i++)
+            {
+                using var insert = connection.CreateCommand();
+                insert.CommandText = """
+                    INSERT INTO events VALUES ($position, $stream, $revision, $id, 'old.happened', x'7b7d', x'7b7d', 0, $number);
+                    INSERT INTO event_ids VALUES ($id, $position);
+                    """;
+                insert.Parameters.AddWithValue("$position", i + 1);
+                insert.Parameters.AddWithValue("$stream", rows[i].Item1);
+                insert.Parameters.AddWithValue("$number", rows[i].Item2);
+                insert.Parameters.AddWithValue("$revision", rows[i].Item3);
+                insert.Parameters.AddWithValue("$id", ids[i].ToByteArray(bigEndian: true));
+                insert.ExecuteNonQuery();
+            }
+        }
+
+        await using (var store = await SqliteEventStore.OpenAsync(DatabasePath))
+        {
+            Assert.Equal([ids[0], ids[2]], (await ToListAsync(store.ReadStreamAsync("old-z", ReadDirection.Forwards))).Select(e => e.EventId));
+            await Assert.ThrowsAsync<WrongExpectedRevisionException>(() => store.AppendAsync("old-y", ExpectedRevision.NoStream, Events(1)));
+            Assert.Equal(1UL, (await store.AppendAsync("old-y", ExpectedRevision.Exact(0), Events(1))).NextExpectedRevision);
+            await store.AppendAsync("new", ExpectedRevision.NoStream, Events(1));
+            Assert.Equal(1, await CountAsync(store, "new"));
+        }
+
+        using var check = OpenRaw(DatabasePath);
+        Assert.Equal(4L, Scalar(check, "PRAGMA user_version"));
+        Assert.Equal("1:old-z 2:old-y 3:new", Scalar(check, "SELECT group_concat(stream_id || ':' || name, ' ') FROM (SELECT * FROM streams ORDER BY stream_id)"));
+        // Closed, the store wrote the name it held.
+        Assert.Equal("new:3 old-y:2 old-z:1", Scalar(check, "SELECT group_concat(name || ':' || stream_id, ' ') FROM (SELECT * FROM stream_names ORDER BY name)"));
+        Assert.Equal(3L, Scalar(check, "SELECT value FROM store_state WHERE name = 'names_indexed_through'"));
     }
 
     [Fact]
@@ -499,6 +553,8 @@ public sealed class SqliteEventStoreTests : IDisposable
             using var plan = connection.CreateCommand();
             plan.CommandText = "EXPLAIN QUERY PLAN " + query;
             plan.Parameters.AddWithValue("$stream", "a");
+            plan.Parameters.AddWithValue("$number", DBNull.Value);
+            plan.Parameters.AddWithValue("$known", 0);
             plan.Parameters.AddWithValue("$from", 0);
             plan.Parameters.AddWithValue("$limit", 10);
             var steps = new List<string>();
@@ -510,9 +566,95 @@ public sealed class SqliteEventStoreTests : IDisposable
                 }
             }
             Assert.Contains(steps, s => s.StartsWith("SEARCH events USING INDEX events_stream_revision (stream_id=? AND revision", StringComparison.Ordinal));
-            Assert.Contains(steps, s => s.StartsWith("SEARCH streams USING PRIMARY KEY (name=?)", StringComparison.Ordinal));
+            Assert.Contains(steps, s => s.StartsWith("SEARCH stream_names USING PRIMARY KEY (name=?)", StringComparison.Ordinal));
+            // The streams not yet in the name index: a range of numbers after it.
+            Assert.Contains(steps, s => s.StartsWith("SEARCH streams USING INTEGER PRIMARY KEY (rowid>?)", StringComparison.Ordinal));
             Assert.DoesNotContain(steps, s => s.StartsWith("SCAN", StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task a_new_streams_name_is_held_until_a_run_writes_it_and_the_stream_is_found_by_name_all_along()
+    {
+        // Runs of at least 8 names, in slices of one per transaction.
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, new SqliteEventStoreOptions { StreamNameRunLength = 8, StreamNameMaxRunLength = 8 });
+        var streams = new List<string>();
+        var indexed = new List<long>();
+        for (var i = 0; i < 40; i++)
+        {
+            streams.Add(NewStream($"s{i}"));
+            await store.AppendAsync(streams[^1], ExpectedRevision.NoStream, Events(1));
+            // Every stream so far is found, held or indexed: read back, refused as new, continued at its revision.
+            var earlier = streams[i / 2];
+            Assert.Equal(1, await CountAsync(store, earlier));
+            await Assert.ThrowsAsync<WrongExpectedRevisionException>(() => store.AppendAsync(earlier, ExpectedRevision.NoStream, Events(1)));
+            using var connection = OpenRaw(DatabasePath);
+            indexed.Add((long)Scalar(connection, "SELECT COUNT(*) FROM stream_names")!);
+        }
+        foreach (var stream in streams)
+        {
+            Assert.Equal(1, await CountAsync(store, stream));
+            Assert.Equal(1UL, (await store.AppendAsync(stream, ExpectedRevision.Exact(0), Events(1))).NextExpectedRevision);
+        }
+
+        Assert.Equal(indexed.Order(), indexed);
+        Assert.All(indexed.Take(7), count => Assert.Equal(0, count));
+        Assert.Contains(indexed, count => count is > 0 and < 8);
+        Assert.True(indexed[^1] >= 24, $"{indexed[^1]} names written");
+        using var check = OpenRaw(DatabasePath);
+        var through = (long)Scalar(check, "SELECT value FROM store_state WHERE name = 'names_indexed_through'")!;
+        Assert.Equal(through, (long)Scalar(check, $"SELECT COUNT(*) FROM stream_names WHERE stream_id <= {through}")!);
+        Assert.Equal(40L, Scalar(check, "SELECT COUNT(*) FROM streams"));
+    }
+
+    [Fact]
+    public async Task names_the_writer_held_when_the_process_stopped_are_read_again_and_their_streams_found_before_the_first_append()
+    {
+        var streams = Enumerable.Range(0, 5).Select(i => NewStream($"held{i}")).ToList();
+        await using (var first = await SqliteEventStore.OpenAsync(DatabasePath))
+        {
+            foreach (var stream in streams)
+            {
+                await first.AppendAsync(stream, ExpectedRevision.NoStream, Events(2));
+            }
+        }
+        // As if the process had died before the names were written: the streams table has them, the index not.
+        using (var connection = OpenRaw(DatabasePath))
+        {
+            Scalar(connection, "DELETE FROM stream_names WHERE stream_id > 2");
+            Scalar(connection, "UPDATE store_state SET value = 2 WHERE name = 'names_indexed_through'");
+        }
+
+        await using var second = await SqliteEventStore.OpenAsync(DatabasePath);
+
+        // Read before the writer has read anything: found among the streams after the index.
+        Assert.All(streams, stream => Assert.Equal(2, CountAsync(second, stream).GetAwaiter().GetResult()));
+        await Assert.ThrowsAsync<WrongExpectedRevisionException>(() => second.AppendAsync(streams[4], ExpectedRevision.NoStream, Events(1)));
+        Assert.Equal(2UL, (await second.AppendAsync(streams[3], ExpectedRevision.Exact(1), Events(1))).NextExpectedRevision);
+        await second.AppendAsync("next", ExpectedRevision.NoStream, Events(1));
+        using var check = OpenRaw(DatabasePath);
+        Assert.Equal(6L, Scalar(check, "SELECT stream_id FROM streams WHERE name = 'next'"));
+        Assert.Equal(6L, Scalar(check, "SELECT COUNT(*) FROM streams"));
+    }
+
+    [Fact]
+    public async Task a_second_store_on_the_same_file_finds_the_streams_the_first_holds_in_memory()
+    {
+        await using var one = await SqliteEventStore.OpenAsync(DatabasePath);
+        await using var two = await SqliteEventStore.OpenAsync(DatabasePath);
+        await two.AppendAsync("earlier", ExpectedRevision.NoStream, Events(1));
+        await one.AppendAsync("held-by-one", ExpectedRevision.NoStream, Events(2));
+
+        Assert.Equal(2, await CountAsync(two, "held-by-one"));
+        await Assert.ThrowsAsync<WrongExpectedRevisionException>(() => two.AppendAsync("held-by-one", ExpectedRevision.NoStream, Events(1)));
+        await two.AppendAsync("held-by-one", ExpectedRevision.Exact(1), Events(1));
+        await two.AppendAsync("held-by-two", ExpectedRevision.NoStream, Events(1));
+
+        Assert.Equal(3UL, (await one.AppendAsync("held-by-one", ExpectedRevision.Exact(2), Events(1))).NextExpectedRevision);
+        Assert.Equal(1, await CountAsync(one, "held-by-two"));
+        Assert.Equal(1, await CountAsync(one, "earlier"));
+        using var check = OpenRaw(DatabasePath);
+        Assert.Equal("1:earlier 2:held-by-one 3:held-by-two", Scalar(check, "SELECT group_concat(stream_id || ':' || name, ' ') FROM (SELECT * FROM streams ORDER BY stream_id)"));
     }
 
     [Fact]
