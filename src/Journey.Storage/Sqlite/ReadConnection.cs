@@ -20,41 +20,47 @@ internal sealed class ReadConnection : IDisposable
     public ReadConnection(string path, SqliteEventStoreOptions options)
     {
         _connection = SqliteSchema.OpenReader(path, options);
-        _allForwards = Command($"SELECT {SqliteSchema.Columns} FROM events WHERE position > $from ORDER BY position LIMIT $limit", stream: false);
-        _allBackwards = Command($"SELECT {SqliteSchema.Columns} FROM events WHERE position < $from ORDER BY position DESC LIMIT $limit", stream: false);
-        _streamForwards = Command(StreamForwards, stream: true);
-        _streamBackwards = Command(StreamBackwards, stream: true);
+        var pageSize = options.ReadPageSize;
+        _allForwards = Command($"SELECT {SqliteSchema.Columns} FROM events WHERE position > $from ORDER BY position LIMIT {pageSize}", stream: false);
+        _allBackwards = Command($"SELECT {SqliteSchema.Columns} FROM events WHERE position < $from ORDER BY position DESC LIMIT {pageSize}", stream: false);
+        _streamForwards = Command(StreamForwards(pageSize), stream: true);
+        _streamBackwards = Command(StreamBackwards(pageSize), stream: true);
     }
 
+    // A page's length is in the statement, never a parameter: SQLite prepares a statement again whenever a value bound
+    // to its LIMIT is bound anew, and Microsoft.Data.Sqlite binds every parameter at every execution, so with
+    // "LIMIT $limit" every read of a stream parsed and planned its query again. A shorter page stops reading early.
+
     /// <summary>A stream's events from a revision on: its number found by name, then a range of the index on (number, revision).</summary>
-    internal const string StreamForwards =
-        $"SELECT {SqliteSchema.Columns} FROM events WHERE stream_id = {SqliteSchema.StreamNumber} AND revision >= $from ORDER BY revision LIMIT $limit";
+    internal static string StreamForwards(int pageSize) =>
+        $"SELECT {SqliteSchema.Columns} FROM events WHERE stream_id = {SqliteSchema.StreamNumber} AND revision >= $from ORDER BY revision LIMIT {pageSize}";
 
-    internal const string StreamBackwards =
-        $"SELECT {SqliteSchema.Columns} FROM events WHERE stream_id = {SqliteSchema.StreamNumber} AND revision <= $from ORDER BY revision DESC LIMIT $limit";
+    internal static string StreamBackwards(int pageSize) =>
+        $"SELECT {SqliteSchema.Columns} FROM events WHERE stream_id = {SqliteSchema.StreamNumber} AND revision <= $from ORDER BY revision DESC LIMIT {pageSize}";
 
-    /// <summary>Up to <paramref name="limit"/> rows of the log after (forwards) or before (backwards) <paramref name="from"/>.</summary>
+    /// <summary>The connection's SQLite handle; tests use it.</summary>
+    internal SQLitePCL.sqlite3 Handle => _connection.Handle!;
+
+    /// <summary>Up to <paramref name="limit"/> rows (at most a page) of the log after (forwards) or before (backwards) <paramref name="from"/>.</summary>
     public ReadPage ReadAll(ReadDirection direction, long from, int limit, StreamFilter? filter)
     {
         var command = direction == ReadDirection.Forwards ? _allForwards : _allBackwards;
         command.Parameters[0].Value = from;
-        command.Parameters[1].Value = limit;
-        return Read(command, filter);
+        return Read(command, limit, filter);
     }
 
     /// <summary>
-    /// Up to <paramref name="limit"/> events of a stream from revision <paramref name="from"/> (inclusive) on;
+    /// Up to <paramref name="limit"/> events (at most a page) of a stream from revision <paramref name="from"/> (inclusive) on;
     /// <paramref name="held"/> is what <see cref="RecentStreams.Find"/> said of the stream just before.
     /// </summary>
     public ReadPage ReadStream(string stream, (long? Number, long Known) held, ReadDirection direction, long from, int limit)
     {
         var command = direction == ReadDirection.Forwards ? _streamForwards : _streamBackwards;
         command.Parameters[0].Value = from;
-        command.Parameters[1].Value = limit;
-        command.Parameters[2].Value = stream;
-        command.Parameters[3].Value = held.Number is { } number ? number : DBNull.Value;
-        command.Parameters[4].Value = held.Known;
-        return Read(command, filter: null);
+        command.Parameters[1].Value = stream;
+        command.Parameters[2].Value = held.Number is { } number ? number : DBNull.Value;
+        command.Parameters[3].Value = held.Known;
+        return Read(command, limit, filter: null);
     }
 
     public void Dispose()
@@ -67,13 +73,13 @@ internal sealed class ReadConnection : IDisposable
         _connection.Dispose();
     }
 
-    private static ReadPage Read(SqliteCommand command, StreamFilter? filter)
+    private static ReadPage Read(SqliteCommand command, int limit, StreamFilter? filter)
     {
         var events = new List<RecordedEvent>();
         var scanned = 0;
         long last = 0;
         using var reader = command.ExecuteReader();
-        while (reader.Read())
+        while (scanned < limit && reader.Read())
         {
             scanned++;
             last = reader.GetInt64(0);
@@ -101,7 +107,6 @@ internal sealed class ReadConnection : IDisposable
         var command = _connection.CreateCommand();
         command.CommandText = sql;
         command.Parameters.Add("$from", SqliteType.Integer);
-        command.Parameters.Add("$limit", SqliteType.Integer);
         if (stream)
         {
             command.Parameters.Add("$stream", SqliteType.Text);

@@ -16,7 +16,6 @@ internal sealed class ScanStatement : IDisposable
 {
     private const int After = 1;
     private const int Until = 2;
-    private const int Limit = 3;
 
     private const int PositionColumn = 0;
     private const int StreamColumn = 1;
@@ -37,7 +36,9 @@ internal sealed class ScanStatement : IDisposable
         _db = db;
         SqliteResult.Check(_db, raw.sqlite3_prepare_v2(
             _db,
-            "SELECT position, stream, type, data FROM events WHERE position > ?1 AND position <= ?2 ORDER BY position LIMIT ?3",
+            // No LIMIT: SQLite prepares a statement again whenever a value bound to its LIMIT is bound anew; a page
+            // ends by stepping no further.
+            "SELECT position, stream, type, data FROM events WHERE position > ?1 AND position <= ?2 ORDER BY position",
             out _statement));
     }
 
@@ -54,15 +55,14 @@ internal sealed class ScanStatement : IDisposable
         long last = 0;
         SqliteResult.Check(_db, raw.sqlite3_bind_int64(_statement, After, after));
         SqliteResult.Check(_db, raw.sqlite3_bind_int64(_statement, Until, until));
-        SqliteResult.Check(_db, raw.sqlite3_bind_int64(_statement, Limit, limit));
         // Held once for the page instead of once per call, as SQLitePCL's calls would.
         var held = false;
         _statement.DangerousAddRef(ref held);
         try
         {
             var statement = _statement.DangerousGetHandle();
-            int rc;
-            while ((rc = RowNative.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            var rc = raw.SQLITE_ROW;
+            while (scanned < limit && (rc = RowNative.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
                 scanned++;
                 last = RowNative.sqlite3_column_int64(statement, PositionColumn);
@@ -74,7 +74,7 @@ internal sealed class ScanStatement : IDisposable
                 }
                 visitor.Visit((ulong)last, stream, RowNative.Column(statement, TypeColumn), RowNative.Column(statement, DataColumn));
             }
-            if (rc != raw.SQLITE_DONE)
+            if (rc is not (raw.SQLITE_DONE or raw.SQLITE_ROW))
             {
                 throw SqliteResult.Error(_db, rc);
             }
@@ -89,6 +89,9 @@ internal sealed class ScanStatement : IDisposable
         }
         return new LogScanPage(scanned, scanned == 0 ? null : (ulong)last);
     }
+
+    /// <summary>How often SQLite has prepared the statement again since it was first prepared (SQLITE_STMTSTATUS_REPREPARE).</summary>
+    public int Reprepared => raw.sqlite3_stmt_status(_statement, 5, 0);
 
     public void Dispose() => _statement.Dispose();
 

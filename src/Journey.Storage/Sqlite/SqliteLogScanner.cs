@@ -51,6 +51,9 @@ internal sealed class SqliteLogScanner : IEventLogScanner
         }
     }
 
+    /// <summary>How often SQLite has prepared the scan's statement again since it was first prepared; tests use it.</summary>
+    internal int Reprepared => _statement.Reprepared;
+
     public LogScanPage ScanForwards(ulong? after, ulong until, int maxScanned, StreamFilter? filter, IEventVisitor visitor)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxScanned, 1);

@@ -548,7 +548,7 @@ public sealed class SqliteEventStoreTests : IDisposable
             await store.AppendAsync(NewStream("a"), ExpectedRevision.NoStream, Events(1));
         }
         using var connection = OpenRaw(DatabasePath);
-        foreach (var query in new[] { ReadConnection.StreamForwards, ReadConnection.StreamBackwards })
+        foreach (var query in new[] { ReadConnection.StreamForwards(512), ReadConnection.StreamBackwards(512) })
         {
             using var plan = connection.CreateCommand();
             plan.CommandText = "EXPLAIN QUERY PLAN " + query;
@@ -556,7 +556,6 @@ public sealed class SqliteEventStoreTests : IDisposable
             plan.Parameters.AddWithValue("$number", DBNull.Value);
             plan.Parameters.AddWithValue("$known", 0);
             plan.Parameters.AddWithValue("$from", 0);
-            plan.Parameters.AddWithValue("$limit", 10);
             var steps = new List<string>();
             using (var reader = plan.ExecuteReader())
             {
@@ -655,6 +654,58 @@ public sealed class SqliteEventStoreTests : IDisposable
         Assert.Equal(1, await CountAsync(one, "earlier"));
         using var check = OpenRaw(DatabasePath);
         Assert.Equal("1:earlier 2:held-by-one 3:held-by-two", Scalar(check, "SELECT group_concat(stream_id || ':' || name, ' ') FROM (SELECT * FROM streams ORDER BY stream_id)"));
+    }
+
+    [Fact]
+    public async Task reading_pages_of_any_length_runs_each_query_as_it_was_first_prepared()
+    {
+        // SQLite prepares a statement again whenever a value bound to its LIMIT is bound anew: with the page's length a
+        // parameter, every read of a stream parsed and planned its query again.
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, SmallPages);
+        var stream = NewStream("paged");
+        await store.AppendAsync(stream, ExpectedRevision.NoStream, Events(40));
+        await store.AppendAsync(NewStream("other"), ExpectedRevision.NoStream, Events(3));
+        using var reader = new ReadConnection(DatabasePath, SmallPages);
+        // Before its first query prepares anything: SQLitePCL lists only the statements prepared after this.
+        reader.Handle.enable_sqlite3_next_stmt(true);
+        using var scanner = (SqliteLogScanner)store.OpenScanner();
+
+        for (var limit = 1; limit <= SmallPages.ReadPageSize; limit++)
+        {
+            var forwards = reader.ReadStream(stream, (null, 0), ReadDirection.Forwards, limit, limit);
+            Assert.Equal(Enumerable.Range(limit, limit).Select(r => (ulong)r), forwards.Events.Select(e => e.StreamRevision));
+            var backwards = reader.ReadStream(stream, (null, 0), ReadDirection.Backwards, 39, limit);
+            Assert.Equal(Enumerable.Range(40 - limit, limit).Reverse().Select(r => (ulong)r), backwards.Events.Select(e => e.StreamRevision));
+            var all = reader.ReadAll(ReadDirection.Forwards, limit, limit, filter: null);
+            Assert.Equal((limit, (long)(2 * limit)), (all.Scanned, all.LastScanned));
+            var scanned = scanner.ScanForwards((ulong)limit, ulong.MaxValue, limit, filter: null, new CountingVisitor());
+            Assert.Equal((limit, (ulong?)(ulong)(2 * limit)), (scanned.Scanned, scanned.LastScanned));
+        }
+
+        Assert.Equal(0, Reprepared(reader.Handle));
+        Assert.Equal(0, scanner.Reprepared);
+    }
+
+    /// <summary>How often the statements of a connection were prepared again since they were first prepared.</summary>
+    private static int Reprepared(SQLitePCL.sqlite3 db)
+    {
+        const int StatementStatusReprepare = 5; // SQLITE_STMTSTATUS_REPREPARE
+        var total = 0;
+        var statements = 0;
+        for (var statement = SQLitePCL.raw.sqlite3_next_stmt(db, null); statement is not null; statement = SQLitePCL.raw.sqlite3_next_stmt(db, statement))
+        {
+            statements++;
+            total += SQLitePCL.raw.sqlite3_stmt_status(statement, StatementStatusReprepare, 0);
+        }
+        Assert.True(statements > 0, "The connection has no prepared statements to look at.");
+        return total;
+    }
+
+    private sealed class CountingVisitor : IEventVisitor
+    {
+        public void Visit(ulong position, ReadOnlySpan<byte> stream, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
+        {
+        }
     }
 
     [Fact]
