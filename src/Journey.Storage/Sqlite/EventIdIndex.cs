@@ -23,42 +23,29 @@ internal sealed class EventIdIndex : IDisposable
     // Held by the open transaction: let go of them if it rolls back.
     private readonly List<Guid> _heldInTransaction = [];
     private readonly SqliteCommand _lookup;
-    private readonly SqliteCommand _indexedThrough;
     private readonly SqliteCommand _eventsAfter;
     private readonly RawStatement _insert;
-    private readonly SqliteCommand _setIndexedThrough;
     private readonly SqliteCommand _allIndexed;
+    private readonly SortedRuns _runs;
     // Every id stored, as far as this writer knows: a lookup in the table only for an id it may hold.
     private IdFilter? _filter;
     // The last position whose id the filter has, now and when the open transaction began.
     private long _filteredThrough;
     private long _filteredAtBegin;
-    // The run of ids being written to the table: sorted by key (the id's bytes as the table orders them, read as
-    // one big-endian number), how many are written, the slice in the open transaction, and the last position
-    // the run covers.
+    // The run of ids being written to the table, sorted by key (the id's bytes as the table orders them, read as
+    // one big-endian number); how far it is written is in _runs.
     private KeyValuePair<Guid, long>[]? _run;
     private UInt128[]? _runKeys;
-    private int _runWritten;
-    private int _sliceEnd;
-    private long _runThrough;
     // Where ReadId puts each id it reads from the file.
     private readonly byte[] _idBytes = new byte[16];
 
-    private readonly int _minRunLength;
-    private readonly int _maxRunLength;
-    // Ids in the table, as far as this writer knows: every event up to ids_indexed_through (positions have no gaps).
-    private long _indexed;
-
     public EventIdIndex(SqliteConnection connection, int minRunLength, int maxRunLength)
     {
-        _minRunLength = minRunLength;
-        _maxRunLength = Math.Max(minRunLength, maxRunLength);
         _lookup = SqliteSchema.Command(connection, "SELECT position FROM event_ids WHERE event_id = $id", ("$id", SqliteType.Blob));
-        _indexedThrough = SqliteSchema.Command(connection, "SELECT value FROM store_state WHERE name = 'ids_indexed_through'");
         _eventsAfter = SqliteSchema.Command(connection, "SELECT event_id, position FROM events WHERE position > $after", ("$after", SqliteType.Integer));
         _insert = new RawStatement(connection, "INSERT OR IGNORE INTO event_ids (event_id, position) VALUES (?1, ?2)");
-        _setIndexedThrough = SqliteSchema.Command(connection, "UPDATE store_state SET value = MAX(value, $position) WHERE name = 'ids_indexed_through'", ("$position", SqliteType.Integer));
         _allIndexed = SqliteSchema.Command(connection, "SELECT event_id FROM event_ids");
+        _runs = new SortedRuns(connection, "ids_indexed_through", minRunLength, maxRunLength);
     }
 
     /// <summary>Ids held in memory, not yet in the table.</summary>
@@ -69,14 +56,10 @@ internal sealed class EventIdIndex : IDisposable
     /// (<see cref="SqliteEventStoreOptions.EventIdRunLength"/>, <see cref="SqliteEventStoreOptions.EventIdMaxRunLength"/>).
     /// </summary>
     /// <remarks>
-    /// A run writes every page of the table it has an id for, and ids are random, so a run shorter than the table
-    /// has pages touches nearly one page per id: with runs of a fixed 65,536 ids, a store of 6 million events wrote
-    /// 5.6 KB to disk per event appended, against 2.3 KB at one million. Sized by the table, a run puts about
-    /// sixteen ids on each page it writes, whatever the table's size, until the bound on memory.
+    /// With runs of a fixed 65,536 ids, a store of 6 million events wrote 5.6 KB to disk per event appended, against
+    /// 2.3 KB at one million. Sized by the table, a run puts about sixteen ids on each page it writes.
     /// </remarks>
-    public int RunLength => (int)Math.Clamp(_indexed / RunShareOfTable, _minRunLength, _maxRunLength);
-
-    private const int RunShareOfTable = 8;
+    public int RunLength => _runs.RunLength;
 
     /// <summary>True when <see cref="Reload"/> must run before the next lookup: nothing read yet.</summary>
     public bool Stale => _filter is null;
@@ -89,6 +72,7 @@ internal sealed class EventIdIndex : IDisposable
         {
             command.Transaction = transaction;
         }
+        _runs.Enlist(transaction);
     }
 
     /// <summary>
@@ -101,8 +85,7 @@ internal sealed class EventIdIndex : IDisposable
         {
             _held.Clear();
             _heldInTransaction.Clear();
-            var indexedThrough = Convert.ToInt64(_indexedThrough.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            _indexed = indexedThrough;
+            var indexedThrough = _runs.ReadIndexedThrough();
             if (Stale)
             {
                 BuildFilter(indexedThrough);
@@ -193,7 +176,7 @@ internal sealed class EventIdIndex : IDisposable
     }
 
     /// <summary>True while a run of held ids is being written, slice by slice.</summary>
-    public bool Writing => _run is not null;
+    public bool Writing => _runs.Writing;
 
     /// <summary>
     /// Writes the next <paramref name="sliceLength"/> ids of the current run to the table, in the open transaction;
@@ -208,59 +191,51 @@ internal sealed class EventIdIndex : IDisposable
     /// </remarks>
     public void WriteSlice(int sliceLength)
     {
-        if (_run is null)
+        if (!_runs.Writing)
         {
             _run = new KeyValuePair<Guid, long>[_held.Count];
             _runKeys = new UInt128[_run.Length];
             Span<byte> bytes = stackalloc byte[16];
-            _runWritten = 0;
-            _runThrough = 0;
+            long through = 0;
             var i = 0;
             foreach (var entry in _held)
             {
                 _run[i] = entry;
                 entry.Key.TryWriteBytes(bytes, bigEndian: true, out _);
                 _runKeys[i] = BinaryPrimitives.ReadUInt128BigEndian(bytes);
-                _runThrough = Math.Max(_runThrough, entry.Value);
+                through = Math.Max(through, entry.Value);
                 i++;
             }
             // The table's order: its key's bytes, compared as memcmp compares them, which is the order of
             // those bytes read as one big-endian number.
             Array.Sort(_runKeys, _run);
+            // Every event up to the run's last is indexed once it is written: those before its first were, and each
+            // after it is in the run (the writer held all it knew of when the run began).
+            _runs.Begin(_run.Length, through);
         }
-        _sliceEnd = (int)Math.Min((long)_runWritten + sliceLength, _run.Length);
+        _runs.WriteSlice(sliceLength, InsertRun);
+    }
+
+    private void InsertRun(int start, int end)
+    {
         Span<byte> id = stackalloc byte[16];
-        for (var i = _runWritten; i < _sliceEnd; i++)
+        for (var i = start; i < end; i++)
         {
             BinaryPrimitives.WriteUInt128BigEndian(id, _runKeys![i]);
             _insert.Bind(1, id);
-            _insert.Bind(2, _run[i].Value);
+            _insert.Bind(2, _run![i].Value);
             _insert.Execute();
-        }
-        if (_sliceEnd == _run.Length)
-        {
-            // Every event up to the run's last is indexed now: those before its first were, and each after it is
-            // in the run (the writer held all it knew of when the run began). Never backwards: another process
-            // may have written further.
-            _setIndexedThrough.Parameters[0].Value = _runThrough;
-            _setIndexedThrough.ExecuteNonQuery();
         }
     }
 
     /// <summary>The slice <see cref="WriteSlice"/> wrote has committed; after the last, the run's ids are no longer held.</summary>
     public void SliceWritten()
     {
-        if (_run is null)
+        if (!_runs.SliceCommitted())
         {
             return;
         }
-        _runWritten = _sliceEnd;
-        if (_runWritten < _run.Length)
-        {
-            return;
-        }
-        _indexed = Math.Max(_indexed, _runThrough);
-        foreach (var (id, _) in _run)
+        foreach (var (id, _) in _run!)
         {
             _held.Remove(id);
         }
@@ -279,7 +254,8 @@ internal sealed class EventIdIndex : IDisposable
             command.Dispose();
         }
         _insert.Dispose();
+        _runs.Dispose();
     }
 
-    private SqliteCommand[] Commands => [_lookup, _indexedThrough, _eventsAfter, _setIndexedThrough, _allIndexed];
+    private SqliteCommand[] Commands => [_lookup, _eventsAfter, _allIndexed];
 }

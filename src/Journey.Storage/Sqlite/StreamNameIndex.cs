@@ -17,36 +17,22 @@ namespace Journey.Storage.Sqlite;
 /// </remarks>
 internal sealed class StreamNameIndex : IDisposable
 {
-    private const int RunShareOfIndex = 8;
-
     private readonly RecentStreams _recent;
-    private readonly int _minRunLength;
-    private readonly int _maxRunLength;
-    private readonly SqliteCommand _indexedThrough;
     private readonly SqliteCommand _streamsAfter;
     private readonly RawStatement _insert;
-    private readonly SqliteCommand _setIndexedThrough;
+    private readonly SortedRuns _runs;
     // Begun by the open transaction: held once it commits.
     private readonly List<(string Name, long Number)> _begun = [];
-    // The run being written, sorted by name; how much of it is written, the slice in the open transaction, and
-    // the number up to which the run and the index hold every stream.
+    // The run being written, sorted by name; how far it is written is in _runs.
     private KeyValuePair<string, long>[]? _run;
-    private int _runWritten;
-    private int _sliceEnd;
-    private long _runThrough;
-    // Streams in the index as far as this writer knows (numbers have no gaps).
-    private long _indexed;
     private bool _loaded;
 
     public StreamNameIndex(SqliteConnection connection, RecentStreams recent, int minRunLength, int maxRunLength)
     {
         _recent = recent;
-        _minRunLength = minRunLength;
-        _maxRunLength = Math.Max(minRunLength, maxRunLength);
-        _indexedThrough = SqliteSchema.Command(connection, "SELECT value FROM store_state WHERE name = 'names_indexed_through'");
         _streamsAfter = SqliteSchema.Command(connection, "SELECT stream_id, name FROM streams WHERE stream_id > $after", ("$after", SqliteType.Integer));
         _insert = new RawStatement(connection, "INSERT OR IGNORE INTO stream_names (name, stream_id) VALUES (?1, ?2)");
-        _setIndexedThrough = SqliteSchema.Command(connection, "UPDATE store_state SET value = MAX(value, $number) WHERE name = 'names_indexed_through'", ("$number", SqliteType.Integer));
+        _runs = new SortedRuns(connection, "names_indexed_through", minRunLength, maxRunLength);
     }
 
     /// <summary>Names held in memory, not yet in the index.</summary>
@@ -57,20 +43,18 @@ internal sealed class StreamNameIndex : IDisposable
     /// (<see cref="SqliteEventStoreOptions.StreamNameRunLength"/>, <see cref="SqliteEventStoreOptions.StreamNameMaxRunLength"/>),
     /// so that a run puts several names on each page it writes however large the index.
     /// </summary>
-    public int RunLength => (int)Math.Clamp(_indexed / RunShareOfIndex, _minRunLength, _maxRunLength);
+    public int RunLength => _runs.RunLength;
 
     /// <summary>True until <see cref="Reload"/> has read the streams after the index.</summary>
     public bool Stale => !_loaded;
 
     /// <summary>True while a run of names is being written, slice by slice.</summary>
-    public bool Writing => _run is not null;
+    public bool Writing => _runs.Writing;
 
     public void Enlist(SqliteTransaction transaction)
     {
-        foreach (var command in Commands)
-        {
-            command.Transaction = transaction;
-        }
+        _streamsAfter.Transaction = transaction;
+        _runs.Enlist(transaction);
     }
 
     /// <summary>
@@ -80,9 +64,7 @@ internal sealed class StreamNameIndex : IDisposable
     public void Reload()
     {
         _begun.Clear();
-        var indexedThrough = Convert.ToInt64(_indexedThrough.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        _indexed = indexedThrough;
-        var after = Math.Max(indexedThrough, _recent.Known);
+        var after = Math.Max(_runs.ReadIndexedThrough(), _recent.Known);
         _streamsAfter.Parameters[0].Value = after;
         using (var reader = _streamsAfter.ExecuteReader())
         {
@@ -127,44 +109,36 @@ internal sealed class StreamNameIndex : IDisposable
     /// </remarks>
     public void WriteSlice(int sliceLength)
     {
-        if (_run is null)
+        if (!_runs.Writing)
         {
             // Every stream up to Known is held or indexed; the run holds all that are held.
-            _runThrough = _recent.Known;
+            var through = _recent.Known;
             _run = _recent.Snapshot();
-            _runWritten = 0;
             // Ordinal order is SQLite's BINARY order for the ASCII names streams have; any order is correct, this one writes each page once.
             Array.Sort(_run, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+            _runs.Begin(_run.Length, through);
         }
-        _sliceEnd = (int)Math.Min((long)_runWritten + sliceLength, _run.Length);
-        for (var i = _runWritten; i < _sliceEnd; i++)
+        _runs.WriteSlice(sliceLength, InsertRun);
+    }
+
+    private void InsertRun(int start, int end)
+    {
+        for (var i = start; i < end; i++)
         {
-            _insert.BindText(1, _run[i].Key);
+            _insert.BindText(1, _run![i].Key);
             _insert.Bind(2, _run[i].Value);
             _insert.Execute();
-        }
-        if (_sliceEnd == _run.Length)
-        {
-            // Never backwards: another process may have indexed further.
-            _setIndexedThrough.Parameters[0].Value = _runThrough;
-            _setIndexedThrough.ExecuteNonQuery();
         }
     }
 
     /// <summary>The slice <see cref="WriteSlice"/> wrote has committed; after the last, the run's names are no longer held.</summary>
     public void SliceWritten()
     {
-        if (_run is null)
+        if (!_runs.SliceCommitted())
         {
             return;
         }
-        _runWritten = _sliceEnd;
-        if (_runWritten < _run.Length)
-        {
-            return;
-        }
-        _indexed = Math.Max(_indexed, _runThrough);
-        foreach (var (name, _) in _run)
+        foreach (var (name, _) in _run!)
         {
             _recent.Remove(name);
         }
@@ -173,12 +147,8 @@ internal sealed class StreamNameIndex : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in Commands)
-        {
-            command.Dispose();
-        }
+        _streamsAfter.Dispose();
         _insert.Dispose();
+        _runs.Dispose();
     }
-
-    private SqliteCommand[] Commands => [_indexedThrough, _streamsAfter, _setIndexedThrough];
 }

@@ -410,15 +410,7 @@ public sealed class SqliteEventStoreTests : IDisposable
                 CREATE UNIQUE INDEX events_event_id ON events (event_id);
                 PRAGMA user_version = 1;
                 """);
-            for (var i = 0; i < ids.Length; i++)
-            {
-                using var insert = connection.CreateCommand();
-                insert.CommandText = "INSERT INTO events VALUES ($position, 'old-1', $revision, $id, 'old.happened', x'7b7d', x'7b7d', 0)";
-                insert.Parameters.AddWithValue("$position", i + 1);
-                insert.Parameters.AddWithValue("$revision", i);
-                insert.Parameters.AddWithValue("$id", ids[i].ToByteArray(bigEndian: true));
-                insert.ExecuteNonQuery();
-            }
+            InsertOldRows(connection, "INSERT INTO events VALUES ($position, $stream, $revision, $id, 'old.happened', x'7b7d', x'7b7d', 0)", ids, ("old-1", 0, 0), ("old-1", 1, 0));
         }
 
         await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
@@ -452,20 +444,14 @@ public sealed class SqliteEventStoreTests : IDisposable
                 PRAGMA user_version = 2;
                 """);
             // Streams begun in the order b, a, c; a's events are not contiguous.
-            var rows = new[] { ("old-b", 0), ("old-a", 0), ("old-a", 1), ("old-c", 0) };
-            for (var i = 0; i < rows.Length; i++)
-            {
-                using var insert = connection.CreateCommand();
-                insert.CommandText = """
-                    INSERT INTO events VALUES ($position, $stream, $revision, $id, 'old.happened', x'7b7d', x'7b7d', 0);
-                    INSERT INTO event_ids VALUES ($id, $position);
-                    """;
-                insert.Parameters.AddWithValue("$position", i + 1);
-                insert.Parameters.AddWithValue("$stream", rows[i].Item1);
-                insert.Parameters.AddWithValue("$revision", rows[i].Item2);
-                insert.Parameters.AddWithValue("$id", ids[i].ToByteArray(bigEndian: true));
-                insert.ExecuteNonQuery();
-            }
+            InsertOldRows(
+                connection,
+                """
+                INSERT INTO events VALUES ($position, $stream, $revision, $id, 'old.happened', x'7b7d', x'7b7d', 0);
+                INSERT INTO event_ids VALUES ($id, $position);
+                """,
+                ids,
+                ("old-b", 0, 0), ("old-a", 0, 0), ("old-a", 1, 0), ("old-c", 0, 0));
         }
 
         await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
@@ -506,21 +492,14 @@ public sealed class SqliteEventStoreTests : IDisposable
                 INSERT INTO streams VALUES ('old-z', 1), ('old-y', 2);
                 PRAGMA user_version = 3;
                 """);
-            var rows = new[] { ("old-z", 1, 0), ("old-y", 2, 0), ("old-z", 1, 1) };
-            for (var i = 0; i < rows.Length; i++)
-            {
-                using var insert = connection.CreateCommand();
-                insert.CommandText = """
-                    INSERT INTO events VALUES ($position, $stream, $revision, $id, 'old.happened', x'7b7d', x'7b7d', 0, $number);
-                    INSERT INTO event_ids VALUES ($id, $position);
-                    """;
-                insert.Parameters.AddWithValue("$position", i + 1);
-                insert.Parameters.AddWithValue("$stream", rows[i].Item1);
-                insert.Parameters.AddWithValue("$number", rows[i].Item2);
-                insert.Parameters.AddWithValue("$revision", rows[i].Item3);
-                insert.Parameters.AddWithValue("$id", ids[i].ToByteArray(bigEndian: true));
-                insert.ExecuteNonQuery();
-            }
+            InsertOldRows(
+                connection,
+                """
+                INSERT INTO events VALUES ($position, $stream, $revision, $id, 'old.happened', x'7b7d', x'7b7d', 0, $number);
+                INSERT INTO event_ids VALUES ($id, $position);
+                """,
+                ids,
+                ("old-z", 0, 1), ("old-y", 0, 2), ("old-z", 1, 1));
         }
 
         await using (var store = await SqliteEventStore.OpenAsync(DatabasePath))
@@ -1009,6 +988,22 @@ public sealed class SqliteEventStoreTests : IDisposable
         // Not deferred: BEGIN IMMEDIATE takes the write lock now.
         var transaction = connection.BeginTransaction(deferred: false);
         return new LockHolder(connection, transaction);
+    }
+
+    /// <summary>Events of an earlier layout, written by <paramref name="sql"/> at positions 1, 2, …, the i-th with <paramref name="ids"/>[i].</summary>
+    private static void InsertOldRows(SqliteConnection connection, string sql, Guid[] ids, params (string Stream, long Revision, long Number)[] rows)
+    {
+        for (var i = 0; i < rows.Length; i++)
+        {
+            using var insert = connection.CreateCommand();
+            insert.CommandText = sql;
+            insert.Parameters.AddWithValue("$position", i + 1);
+            insert.Parameters.AddWithValue("$stream", rows[i].Stream);
+            insert.Parameters.AddWithValue("$revision", rows[i].Revision);
+            insert.Parameters.AddWithValue("$number", rows[i].Number);
+            insert.Parameters.AddWithValue("$id", ids[i].ToByteArray(bigEndian: true));
+            insert.ExecuteNonQuery();
+        }
     }
 
     private static SqliteConnection OpenRaw(string path)
