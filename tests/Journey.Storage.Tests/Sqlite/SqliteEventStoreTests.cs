@@ -586,6 +586,57 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task a_stream_is_found_by_name_from_its_acknowledgement_on_while_runs_of_names_are_written_beside_readers()
+    {
+        // Short runs, so that names move from memory to the index many times while appenders and readers run.
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, new SqliteEventStoreOptions { StreamNameRunLength = 4, StreamNameMaxRunLength = 4 });
+        var acknowledged = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var done = new CancellationTokenSource();
+        var misses = 0;
+        var reads = 0;
+        var readers = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                foreach (var stream in acknowledged.ToArray().Reverse().Take(20))
+                {
+                    Interlocked.Increment(ref reads);
+                    if (await CountAsync(store, stream) != 1)
+                    {
+                        Interlocked.Increment(ref misses);
+                    }
+                }
+            }
+        })).ToList();
+        var appenders = Enumerable.Range(0, 6).Select(a => Task.Run(async () =>
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                var stream = NewStream($"a{a}");
+                await store.AppendAsync(stream, ExpectedRevision.NoStream, Events(1));
+                acknowledged.Enqueue(stream);
+                Assert.Equal(1, await CountAsync(store, stream));
+            }
+        })).ToList();
+
+        await Task.WhenAll(appenders).WaitAsync(HangGuard);
+        await done.CancelAsync();
+        await Task.WhenAll(readers).WaitAsync(HangGuard);
+
+        Assert.Equal(0, misses);
+        Assert.True(reads > 0);
+        // Refused as new, all at once (so in few transactions).
+        await Task.WhenAll(acknowledged.Select(stream => Assert.ThrowsAsync<WrongExpectedRevisionException>(() => store.AppendAsync(stream, ExpectedRevision.NoStream, Events(1)))));
+        await store.DisposeAsync();
+        using var check = OpenRaw(DatabasePath);
+        Assert.Equal(240L, Scalar(check, "SELECT COUNT(DISTINCT name) FROM streams"));
+        Assert.Equal(240L, Scalar(check, "SELECT COUNT(*) FROM streams"));
+        // Closed, every name is in the index, under its stream's number.
+        Assert.Equal(240L, Scalar(check, "SELECT COUNT(*) FROM stream_names JOIN streams USING (name, stream_id)"));
+        Assert.Equal(240L, Scalar(check, "SELECT value FROM store_state WHERE name = 'names_indexed_through'"));
+    }
+
+    [Fact]
     public async Task names_the_writer_held_when_the_process_stopped_are_read_again_and_their_streams_found_before_the_first_append()
     {
         var streams = Enumerable.Range(0, 5).Select(i => NewStream($"held{i}")).ToList();
