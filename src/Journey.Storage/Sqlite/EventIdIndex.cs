@@ -140,13 +140,15 @@ internal sealed class EventIdIndex : IDisposable
     /// <summary>The position of the stored event with <paramref name="eventId"/>, or null when none has it.</summary>
     public long? Find(Guid eventId)
     {
-        if (_held.TryGetValue(eventId, out var position))
-        {
-            return position;
-        }
+        // The filter first: it has every held id too, so a new id (almost every one asked about) costs no lookup in
+        // the dictionary of held ids, which is as large as a run and as random to reach.
         if (_filter is not null && !_filter.MayContain(eventId))
         {
             return null;
+        }
+        if (_held.TryGetValue(eventId, out var position))
+        {
+            return position;
         }
         _lookup.Parameters[0].Value = SqliteSchema.ToBytes(eventId);
         return _lookup.ExecuteScalar() is long stored ? stored : null;
