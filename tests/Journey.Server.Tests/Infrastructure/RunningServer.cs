@@ -200,12 +200,36 @@ public sealed class RunningServer : IAsyncDisposable
     }
 }
 
+/// <summary>
+/// Folders of the system's temporary directory for the tests of this process, deleted when the process exits: a server's
+/// data directory outlives the server (a test may start another on it), so no test can delete it when done.
+/// </summary>
 public static class TempDirectory
 {
+    private static readonly System.Collections.Concurrent.ConcurrentBag<string> Created = [];
+
+    static TempDirectory() => AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteAll();
+
     public static string Create(string prefix)
     {
         var path = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(path);
+        Created.Add(path);
         return path;
+    }
+
+    private static void DeleteAll()
+    {
+        foreach (var path in Created)
+        {
+            try
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Only tidying: a folder left behind costs disk space, not a result.
+            }
+        }
     }
 }
