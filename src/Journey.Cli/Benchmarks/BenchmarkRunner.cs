@@ -18,118 +18,104 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
     {
         settings.Validate();
         var machine = MachineInfo.Capture();
-        var work = settings.WorkDirectory ?? Path.Combine(Path.GetTempPath(), $"journey-bench-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(work);
-        try
+        using var directory = new BenchWorkDirectory(settings, Report);
+        var work = directory.Path;
+        Report($"Generating {settings.Events:N0} events over {settings.Journeys:N0} journeys, and {settings.UnaryEvents:N0} unary events");
+        var workload = Workload.Generate(CatalogLoader.LoadDefault(), settings);
+
+        Report("Store baseline: the embedded store alone, in this process");
+        var baseline = await StoreBaseline.RunAsync(workload.Streamed.Events, work, settings.BaselineAppenders, cancellationToken);
+        Report($"  {baseline.EventsPerSecond:N0} events/s ({baseline.Events:N0} events in {baseline.Appends:N0} appends, {baseline.Elapsed.TotalSeconds:0.0} s)");
+        // The baseline's store and its garbage must not weigh on the server's run.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
+        await using var server = await ServerProcess.StartAsync(Path.Combine(work, "server"), cancellationToken);
+        Report($"Server started as process {server.ProcessId} on {server.Address}");
+        await server.CollectGarbageAsync(cancellationToken);
+        var idleWorkingSet = server.WorkingSetBytes();
+
+        var ingest = new IngestDriver(server.Clients, settings);
+        Report($"Warm-up: {workload.WarmUpStreamed.Events.Count:N0} events streamed and {workload.WarmUpUnary.Events.Count:N0} unary, with queries");
+        var warmUp = ingest.StreamAsync(workload.WarmUpStreamed, new Latencies(), cancellationToken);
+        await QueriesAsync(server.Clients, warmUp, new Latencies(), cancellationToken);
+        await warmUp;
+        await ingest.UnaryAsync(workload.WarmUpUnary, new Latencies(), cancellationToken);
+        // Tiered compilation promotes hot methods in the background; let it catch up before measuring.
+        await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+
+        Report($"Streaming ingest: {workload.Streamed.Events.Count:N0} events over {workload.Streamed.Journeys:N0} journeys, with lead-time queries");
+        var acks = new Latencies();
+        var queries = new Latencies();
+        var cpu = CpuMeter.Start(server);
+        var unanswered = 0;
+        var (streamed, streamingGc) = await WithGcPausesAsync(server, async () =>
         {
-            Report($"Generating {settings.Events:N0} events over {settings.Journeys:N0} journeys, and {settings.UnaryEvents:N0} unary events");
-            var workload = Workload.Generate(CatalogLoader.LoadDefault(), settings);
-
-            Report("Store baseline: the embedded store alone, in this process");
-            var baseline = await StoreBaseline.RunAsync(workload.Streamed.Events, work, settings.BaselineAppenders, cancellationToken);
-            Report($"  {baseline.EventsPerSecond:N0} events/s ({baseline.Events:N0} events in {baseline.Appends:N0} appends, {baseline.Elapsed.TotalSeconds:0.0} s)");
-            // The baseline's store and its garbage must not weigh on the server's run.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-
-            await using var server = await ServerProcess.StartAsync(Path.Combine(work, "server"), cancellationToken);
-            Report($"Server started as process {server.ProcessId} on {server.Address}");
-            await server.CollectGarbageAsync(cancellationToken);
-            var idleWorkingSet = server.WorkingSetBytes();
-
-            var ingest = new IngestDriver(server.Clients, settings);
-            Report($"Warm-up: {workload.WarmUpStreamed.Events.Count:N0} events streamed and {workload.WarmUpUnary.Events.Count:N0} unary, with queries");
-            var warmUp = ingest.StreamAsync(workload.WarmUpStreamed, new Latencies(), cancellationToken);
-            await QueriesAsync(server.Clients, warmUp, new Latencies(), cancellationToken);
-            await warmUp;
-            await ingest.UnaryAsync(workload.WarmUpUnary, new Latencies(), cancellationToken);
-            // Tiered compilation promotes hot methods in the background; let it catch up before measuring.
-            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
-
-            Report($"Streaming ingest: {workload.Streamed.Events.Count:N0} events over {workload.Streamed.Journeys:N0} journeys, with lead-time queries");
-            var acks = new Latencies();
-            var queries = new Latencies();
-            var cpu = CpuMeter.Start(server);
-            var unanswered = 0;
-            var (streamed, streamingGc) = await WithGcPausesAsync(server, async () =>
-            {
-                var streaming = ingest.StreamAsync(workload.Streamed, acks, cancellationToken);
-                unanswered = await QueriesAsync(server.Clients, streaming, queries, cancellationToken);
-                return await streaming;
-            }, cancellationToken);
-            var streamingCpu = cpu.Stop(streamed.Events);
-            Report($"  {streamed.EventsPerSecond:N0} events/s; {Describe(streamed)}; {streamingCpu}; ack p99 {acks.Summary().P99Seconds:0.0} ms; query p99 {queries.Summary().P99Seconds:0.00} ms over {queries.Count:N0} queries");
-            Report($"  {streamingGc}");
-            if (unanswered > 0)
-            {
-                Report($"  {unanswered:N0} lead-time queries got no answer within {QueryDeadline.TotalSeconds:0} s (counted in the p99 at that)");
-            }
-
-            Report($"Unary ingest: {workload.Unary.Events.Count:N0} events from {settings.UnaryCallers} callers");
-            var unaryLatencies = new Latencies();
-            cpu = CpuMeter.Start(server);
-            var (unary, unaryGc) = await WithGcPausesAsync(server, () => ingest.UnaryAsync(workload.Unary, unaryLatencies, cancellationToken), cancellationToken);
-            var unaryCpu = cpu.Stop(unary.Events);
-            Report($"  {unary.EventsPerSecond:N0} events/s; {Describe(unary)}; {unaryCpu}; p99 {unaryLatencies.Summary().P99Seconds:0.0} ms");
-            Report($"  {unaryGc}");
-
-            var lastPosition = Math.Max(streamed.LastPosition, unary.LastPosition);
-            Report($"Waiting for the live projection to reach position {lastPosition:N0}");
-            await WaitForProjectionAsync(server.Clients, lastPosition, cancellationToken);
-
-            Report($"Rebuild: the lead-time projection folded again from position zero, {settings.Rebuilds} times");
-            cpu = CpuMeter.Start(server);
-            var rebuilds = new List<RebuildFigures>();
-            for (var i = 0; i < settings.Rebuilds; i++)
-            {
-                var one = await RebuildAsync(server.Clients, cancellationToken);
-                rebuilds.Add(one);
-                Report($"  {one.EventsPerSecond:N0} events/s ({one.Events:N0} events in {one.Seconds:0.00} s), equal to live: {one.Equal}");
-            }
-            var rebuild = RebuildRuns.Of(rebuilds);
-            var rebuildCpu = cpu.Stop(rebuilds.Sum(r => r.Events));
-            Report($"  median {rebuild.EventsPerSecond:N0} events/s, all equal to live: {rebuild.Equal}; {rebuildCpu}");
-
-            var memory = await SettleMemoryAsync(server, cancellationToken);
-            var journeys = workload.TotalJourneys;
-            Report($"Memory: {memory / 1_048_576.0:N0} MiB resident after the run (idle at start {idleWorkingSet / 1_048_576.0:N0} MiB) for {journeys:N0} journeys");
-
-            var result = new BenchmarkResult(
-                machine,
-                DateTimeOffset.Now,
-                settings,
-                baseline.EventsPerSecond,
-                baseline.Events,
-                streamed,
-                acks.Summary(),
-                streamingCpu,
-                streamingGc,
-                unary,
-                unaryLatencies.Summary(),
-                unaryCpu,
-                unaryGc,
-                rebuild,
-                rebuildCpu,
-                queries.Summary(),
-                unanswered,
-                idleWorkingSet,
-                memory,
-                server.PeakWorkingSetBytes(),
-                journeys,
-                sinceStart.Elapsed,
-                MachineInfo.LoadAverage());
-            return result;
-        }
-        finally
+            var streaming = ingest.StreamAsync(workload.Streamed, acks, cancellationToken);
+            unanswered = await QueriesAsync(server.Clients, streaming, queries, cancellationToken);
+            return await streaming;
+        }, cancellationToken);
+        var streamingCpu = cpu.Stop(streamed.Events);
+        Report($"  {streamed.EventsPerSecond:N0} events/s; {Describe(streamed)}; {streamingCpu}; ack p99 {acks.Summary().P99Seconds:0.0} ms; query p99 {queries.Summary().P99Seconds:0.00} ms over {queries.Count:N0} queries");
+        Report($"  {streamingGc}");
+        if (unanswered > 0)
         {
-            if (!settings.Keep)
-            {
-                TryDelete(work);
-            }
-            else
-            {
-                Report($"Kept {work}");
-            }
+            Report($"  {unanswered:N0} lead-time queries got no answer within {QueryDeadline.TotalSeconds:0} s (counted in the p99 at that)");
         }
+
+        Report($"Unary ingest: {workload.Unary.Events.Count:N0} events from {settings.UnaryCallers} callers");
+        var unaryLatencies = new Latencies();
+        cpu = CpuMeter.Start(server);
+        var (unary, unaryGc) = await WithGcPausesAsync(server, () => ingest.UnaryAsync(workload.Unary, unaryLatencies, cancellationToken), cancellationToken);
+        var unaryCpu = cpu.Stop(unary.Events);
+        Report($"  {unary.EventsPerSecond:N0} events/s; {Describe(unary)}; {unaryCpu}; p99 {unaryLatencies.Summary().P99Seconds:0.0} ms");
+        Report($"  {unaryGc}");
+
+        var lastPosition = Math.Max(streamed.LastPosition, unary.LastPosition);
+        Report($"Waiting for the live projection to reach position {lastPosition:N0}");
+        await WaitForProjectionAsync(server.Clients, lastPosition, cancellationToken);
+
+        Report($"Rebuild: the lead-time projection folded again from position zero, {settings.Rebuilds} times");
+        cpu = CpuMeter.Start(server);
+        var rebuilds = new List<RebuildFigures>();
+        for (var i = 0; i < settings.Rebuilds; i++)
+        {
+            var one = await RebuildAsync(server.Clients, cancellationToken);
+            rebuilds.Add(one);
+            Report($"  {one.EventsPerSecond:N0} events/s ({one.Events:N0} events in {one.Seconds:0.00} s), equal to live: {one.Equal}");
+        }
+        var rebuild = RebuildRuns.Of(rebuilds);
+        var rebuildCpu = cpu.Stop(rebuilds.Sum(r => r.Events));
+        Report($"  median {rebuild.EventsPerSecond:N0} events/s, all equal to live: {rebuild.Equal}; {rebuildCpu}");
+
+        var memory = await SettleMemoryAsync(server, cancellationToken);
+        var journeys = workload.TotalJourneys;
+        Report($"Memory: {memory / 1_048_576.0:N0} MiB resident after the run (idle at start {idleWorkingSet / 1_048_576.0:N0} MiB) for {journeys:N0} journeys");
+
+        var result = new BenchmarkResult(
+            machine,
+            DateTimeOffset.Now,
+            settings,
+            baseline.EventsPerSecond,
+            baseline.Events,
+            streamed,
+            acks.Summary(),
+            streamingCpu,
+            streamingGc,
+            unary,
+            unaryLatencies.Summary(),
+            unaryCpu,
+            unaryGc,
+            rebuild,
+            rebuildCpu,
+            queries.Summary(),
+            unanswered,
+            idleWorkingSet,
+            memory,
+            server.PeakWorkingSetBytes(),
+            journeys,
+            sinceStart.Elapsed,
+            MachineInfo.LoadAverage());
+        return result;
     }
 
     private void Report(string message) => progress($"[{sinceStart.Elapsed:mm\\:ss}] {message}");
@@ -250,20 +236,6 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
         return server.WorkingSetBytes();
     }
 
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open by the exiting server: the temp folder is cleaned by the system.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 }
 
 /// <summary>

@@ -76,23 +76,14 @@ public static class BenchCommand
     private static async Task GrowStoreAsync(BenchmarkSettings settings, int step, FileInfo? json, string invocation, Action<string> progress, CancellationToken cancellationToken)
     {
         var machine = MachineInfo.Capture();
-        var work = Path.Combine(Path.GetTempPath(), $"journey-bench-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(work);
         IReadOnlyList<StoreBaseline.GrowthStep> steps;
-        try
+        using (var work = new BenchWorkDirectory(settings, progress))
         {
             progress($"Growing one embedded store to {settings.Events:N0} events, {step:N0} at a time (each step's events made first, untimed)");
             steps = await StoreBaseline.GrowAsync(
-                CatalogLoader.LoadDefault(), settings.Seed, settings.Events, step, work, settings.BaselineAppenders,
+                CatalogLoader.LoadDefault(), settings.Seed, settings.Events, step, work.Path, settings.BaselineAppenders,
                 s => progress($"  {s.EventsInStore:N0} events: {s.EventsPerSecond:N0} events/s, {Written(s)} written to disk per event"),
                 cancellationToken);
-        }
-        finally
-        {
-            if (!settings.Keep)
-            {
-                Directory.Delete(work, recursive: true);
-            }
         }
 
         var table = new Table()

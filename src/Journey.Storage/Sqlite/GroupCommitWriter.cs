@@ -132,7 +132,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         {
             if (_options.BuildIdFilterAtOpen)
             {
-                PrepareIds();
+                PrepareIndexes();
             }
             // Blocks until a request comes, then takes whatever else is queued, up to a batch. After a
             // burst, the first wait that times out releases what only the burst needed.
@@ -178,12 +178,12 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Builds the event-id filter and reads the held ids before the first append comes (<see cref="SqliteEventStoreOptions.BuildIdFilterAtOpen"/>):
+    /// Builds the event-id filter and reads the held ids and stream names before the first append comes (<see cref="SqliteEventStoreOptions.BuildIdFilterAtOpen"/>):
     /// the filter is built from the whole id table (~1 s per million ids), which the first append's transaction,
     /// and every append queued behind it, would otherwise wait for. A failure here leaves the work to the first
     /// transaction, as without the option.
     /// </summary>
-    private void PrepareIds()
+    private void PrepareIndexes()
     {
         try
         {
