@@ -25,6 +25,9 @@ public sealed class JourneyOptions
     /// <summary><c>Sqlite</c> (the embedded default) or <c>EventStoreDb</c>.</summary>
     public StoreKind Store { get; set; } = StoreKind.Sqlite;
 
+    /// <summary>What this server does: <c>All</c> (the default) or <c>Reader</c>, a read node (<see cref="ServerRole"/>).</summary>
+    public ServerRole Role { get; set; } = ServerRole.All;
+
     /// <summary>The catalog folder; empty means the catalog shipped beside the server.</summary>
     public string? CatalogDir { get; set; }
 
@@ -45,6 +48,21 @@ public enum StoreKind
 {
     Sqlite,
     EventStoreDb,
+}
+
+/// <summary>What a server does with the log it shares with others.</summary>
+public enum ServerRole
+{
+    /// <summary>Stores agencies' events and serves every read.</summary>
+    All,
+
+    /// <summary>
+    /// A read node: on the same log as a server that stores events (the embedded store's data directory, or
+    /// the EventStoreDB cluster), it folds its own projections and serves process owners, researchers and
+    /// admins, and refuses events. A bulk ingest then never pauses its answers: the ingesting server's
+    /// garbage collections stop only that server.
+    /// </summary>
+    Reader,
 }
 
 public sealed class EventStoreDbOptions

@@ -98,7 +98,8 @@ public static class JourneyServerExtensions
         {
             // Opened once at start-up; blocking here is the one place it is harmless.
             StoreKind.Sqlite => SqliteEventStore.OpenAsync(
-                Path.Combine(options.DataDir, EmbeddedStoreFile), new SqliteEventStoreOptions { BuildIdFilterAtOpen = true }).GetAwaiter().GetResult(),
+                // A read node appends no events, so it needs no filter of their ids.
+                Path.Combine(options.DataDir, EmbeddedStoreFile), new SqliteEventStoreOptions { BuildIdFilterAtOpen = options.Role == ServerRole.All }).GetAwaiter().GetResult(),
             StoreKind.EventStoreDb => EventStoreDbEventStore.Create(
                 string.IsNullOrWhiteSpace(options.EventStoreDb.ConnectionString)
                     ? throw new InvalidOperationException("Journey:Store is EventStoreDb but Journey:EventStoreDb:ConnectionString is not set (e.g. esdb://admin:changeit@localhost:2113?tls=true).")

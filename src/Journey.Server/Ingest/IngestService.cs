@@ -36,9 +36,11 @@ public sealed partial class IngestService(
     private const int BatchesInFlight = 2;
 
     private readonly LimitsOptions limits = options.Value.Limits;
+    private readonly bool readNode = options.Value.Role == ServerRole.Reader;
 
     public override async Task<Contract.AppendResponse> Append(Contract.AppendRequest request, ServerCallContext context)
     {
+        RefuseOnReadNode();
         if (request.Event is null)
         {
             throw RpcErrors.BadRequest("The request has no event.", [new FieldViolation("event", "is required")]);
@@ -65,6 +67,7 @@ public sealed partial class IngestService(
         IServerStreamWriter<Contract.AppendBatchResponse> responseStream,
         ServerCallContext context)
     {
+        RefuseOnReadNode();
         var correlationId = CorrelationId(context);
         var caller = CallerIdentity.From(context.GetHttpContext().User);
         var cancellation = context.CancellationToken;
@@ -267,6 +270,17 @@ public sealed partial class IngestService(
     }
 
     private static string PrefixField(string prefix, string field) => $"{prefix}.{field}";
+
+    /// <summary>A read node stores nothing: the agency is told where its events belong, before it sends any.</summary>
+    private void RefuseOnReadNode()
+    {
+        if (readNode)
+        {
+            throw RpcErrors.Status(
+                Google.Rpc.Code.FailedPrecondition,
+                "This server is a read node (Journey:Role=Reader): it serves queries, replay and exports, and stores no events. Send them to a server with Journey:Role=All on the same log.");
+        }
+    }
 
     // The id comes back so the caller can match results; one that is no UUID may be anything, even a person.
     private static string Echo(string eventId) =>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Journey.Server.Tests.Hosting;
 
-/// <summary>Nested settings out of their range stop the server at start-up, naming the key.</summary>
+/// <summary>Settings out of their range stop the server at start-up, naming the key.</summary>
 public sealed class SettingsValidationTests
 {
     [Theory]
@@ -15,5 +15,14 @@ public sealed class SettingsValidationTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => RunningServer.StartAsync(settings: [setting]));
 
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task a_role_that_is_not_one_stops_the_server_at_start_up_naming_the_key_and_value()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningServer.StartAsync(settings: ["--Journey:Role=Writer"]));
+
+        Assert.Contains("'Writer'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Journey:Role", error.Message, StringComparison.Ordinal);
     }
 }
