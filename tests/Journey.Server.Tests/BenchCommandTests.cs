@@ -29,19 +29,20 @@ public sealed class BenchCommandTests
         {
             "storeBaselineEventsPerSecond", "streamingIngestEventsPerSecond", "unaryIngestEventsPerSecond",
             "rebuildEventsPerSecond", "queryP99Milliseconds", "serverWorkingSetBytes",
+            "readNodeQueryP99Milliseconds", "readNodeQueries", "readNodeCpuMicrosecondsPerEvent", "readNodePeakWorkingSetBytes",
         })
         {
             Assert.True(root.GetProperty(figure).GetDouble() > 0, figure);
         }
         Assert.True(root.TryGetProperty("bytesPerJourney", out _));
-        Assert.Equal(0, root.GetProperty("queriesUnanswered").GetInt32());
-        // The server's garbage collections during each ingest phase (a run this small may have none).
-        foreach (var phase in new[] { "streaming", "unary" })
+        Assert.Equal((0, 0), (root.GetProperty("queriesUnanswered").GetInt32(), root.GetProperty("readNodeQueriesUnanswered").GetInt32()));
+        // The server's garbage collections during each ingest phase, and the read node's while streaming (a run this small may have none).
+        foreach (var phase in new[] { "streamingServer", "unaryServer", "readNode" })
         {
-            Assert.True(root.GetProperty($"{phase}ServerGcCollections").GetInt32() >= 0);
-            var share = root.GetProperty($"{phase}ServerGcPausedShare").GetDouble();
-            var median = root.GetProperty($"{phase}ServerGcPauseMedianMilliseconds").GetDouble();
-            var longest = root.GetProperty($"{phase}ServerGcPauseLongestMilliseconds").GetDouble();
+            Assert.True(root.GetProperty($"{phase}GcCollections").GetInt32() >= 0);
+            var share = root.GetProperty($"{phase}GcPausedShare").GetDouble();
+            var median = root.GetProperty($"{phase}GcPauseMedianMilliseconds").GetDouble();
+            var longest = root.GetProperty($"{phase}GcPauseLongestMilliseconds").GetDouble();
             Assert.InRange(share, 0, 1);
             Assert.True(longest >= median && median >= 0, $"{phase}: median {median}, longest {longest}");
         }
@@ -50,7 +51,7 @@ public sealed class BenchCommandTests
         Assert.Equal(2, runs.Count);
         Assert.Equal(runs.Min(), root.GetProperty("rebuildEventsPerSecond").GetDouble());
         Assert.True(root.GetProperty("rebuildEqualsLive").GetBoolean());
-        Assert.Equal(6, root.GetProperty("targets").GetArrayLength());
+        Assert.Equal(7, root.GetProperty("targets").GetArrayLength());
         Assert.Contains("Rebuild from position zero (median of 2)", output, StringComparison.Ordinal);
     }
 

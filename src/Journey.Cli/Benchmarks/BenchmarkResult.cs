@@ -26,6 +26,7 @@ internal sealed record BenchmarkResult(
     PhaseCpu RebuildCpu,
     DurationSummary Queries,
     int QueriesUnanswered,
+    ReadNodeFigures ReadNode,
     long ServerIdleWorkingSetBytes,
     long ServerWorkingSetBytes,
     long ServerPeakWorkingSetBytes,
@@ -46,6 +47,7 @@ internal sealed record BenchmarkResult(
         new("unaryIngestEventsPerSecond", "≥ 10,000 events/s", Unary.EventsPerSecond >= 10_000),
         new("rebuildEventsPerSecond", "≥ 1,000,000 events/s", Rebuild.EventsPerSecond >= 1_000_000),
         new("queryP99Milliseconds", "< 5 ms during ingest", Queries.P99Seconds < 5),
+        new("readNodeQueryP99Milliseconds", "< 5 ms during ingest", ReadNode.Queries.P99Seconds < 5),
         new("bytesPerJourney", "< 1 KB per journey", BytesPerJourney < 1024),
     ];
 
@@ -76,14 +78,14 @@ internal sealed record BenchmarkResult(
         w.WriteNumber("streamingRejected", Streaming.Rejected);
         w.WriteNumber("streamingServerCpuMicrosecondsPerEvent", Math.Round(StreamingCpu.ServerMicrosecondsPerEvent, 2));
         w.WriteNumber("streamingBenchCpuMicrosecondsPerEvent", Math.Round(StreamingCpu.ClientMicrosecondsPerEvent, 2));
-        WriteGc(w, "streaming", StreamingGc);
+        WriteGc(w, "streamingServer", StreamingGc);
         w.WriteNumber("unaryIngestEventsPerSecond", Round(Unary.EventsPerSecond));
         w.WriteNumber("unaryIngestEvents", Unary.Events);
         w.WriteNumber("unaryLatencyP50Milliseconds", Math.Round(UnaryLatencies.MedianSeconds, 3));
         w.WriteNumber("unaryLatencyP99Milliseconds", Math.Round(UnaryLatencies.P99Seconds, 3));
         w.WriteNumber("unaryRejected", Unary.Rejected);
         w.WriteNumber("unaryServerCpuMicrosecondsPerEvent", Math.Round(UnaryCpu.ServerMicrosecondsPerEvent, 2));
-        WriteGc(w, "unary", UnaryGc);
+        WriteGc(w, "unaryServer", UnaryGc);
         w.WriteNumber("rebuildEventsPerSecond", Round(Rebuild.EventsPerSecond));
         w.WriteStartArray("rebuildRunsEventsPerSecond");
         foreach (var run in Rebuild.Runs)
@@ -99,6 +101,19 @@ internal sealed record BenchmarkResult(
         w.WriteNumber("queryMaxMilliseconds", Math.Round(Queries.MaxSeconds, 3));
         w.WriteNumber("queries", Queries.Count);
         w.WriteNumber("queriesUnanswered", QueriesUnanswered);
+        w.WriteNumber("readNodeStreamingEventsPerSecond", Round(ReadNode.Streaming.EventsPerSecond));
+        w.WriteNumber("readNodeStreamingEvents", ReadNode.Streaming.Events);
+        w.WriteNumber("readNodeQueryP50Milliseconds", Math.Round(ReadNode.Queries.MedianSeconds, 3));
+        w.WriteNumber("readNodeQueryP99Milliseconds", Math.Round(ReadNode.Queries.P99Seconds, 3));
+        w.WriteNumber("readNodeQueryMaxMilliseconds", Math.Round(ReadNode.Queries.MaxSeconds, 3));
+        w.WriteNumber("readNodeQueries", ReadNode.Queries.Count);
+        w.WriteNumber("readNodeQueriesUnanswered", ReadNode.Unanswered);
+        w.WriteNumber("readNodePhaseServerQueryP50Milliseconds", Math.Round(ReadNode.ServerQueries.MedianSeconds, 3));
+        w.WriteNumber("readNodePhaseServerQueryP99Milliseconds", Math.Round(ReadNode.ServerQueries.P99Seconds, 3));
+        w.WriteNumber("readNodePhaseServerQueriesUnanswered", ReadNode.ServerUnanswered);
+        w.WriteNumber("readNodeCpuMicrosecondsPerEvent", Math.Round(ReadNode.Cpu.ServerMicrosecondsPerEvent, 2));
+        WriteGc(w, "readNode", ReadNode.Gc);
+        w.WriteNumber("readNodePeakWorkingSetBytes", ReadNode.PeakWorkingSetBytes);
         w.WriteNumber("serverWorkingSetBytes", ServerWorkingSetBytes);
         w.WriteNumber("serverIdleWorkingSetBytes", ServerIdleWorkingSetBytes);
         w.WriteNumber("serverPeakWorkingSetBytes", ServerPeakWorkingSetBytes);
@@ -119,12 +134,13 @@ internal sealed record BenchmarkResult(
         w.WriteBoolean("allTargetsMet", AllTargetsMet);
     });
 
-    private static void WriteGc(Utf8JsonWriter w, string phase, GcPauses gc)
+    /// <param name="prefix">Whose collections: <c>streamingServer</c>, <c>unaryServer</c>, <c>readNode</c>.</param>
+    private static void WriteGc(Utf8JsonWriter w, string prefix, GcPauses gc)
     {
-        w.WriteNumber($"{phase}ServerGcCollections", gc.Collections);
-        w.WriteNumber($"{phase}ServerGcPausedShare", Math.Round(gc.PausedShare, 4));
-        w.WriteNumber($"{phase}ServerGcPauseMedianMilliseconds", Math.Round(gc.MedianMilliseconds, 3));
-        w.WriteNumber($"{phase}ServerGcPauseLongestMilliseconds", Math.Round(gc.LongestMilliseconds, 3));
+        w.WriteNumber($"{prefix}GcCollections", gc.Collections);
+        w.WriteNumber($"{prefix}GcPausedShare", Math.Round(gc.PausedShare, 4));
+        w.WriteNumber($"{prefix}GcPauseMedianMilliseconds", Math.Round(gc.MedianMilliseconds, 3));
+        w.WriteNumber($"{prefix}GcPauseLongestMilliseconds", Math.Round(gc.LongestMilliseconds, 3));
     }
 
     /// <summary>Rows of the printed table: figure, value, target, met.</summary>
@@ -147,6 +163,12 @@ internal sealed record BenchmarkResult(
         yield return Row("Lead-time query p99 (during ingest)", Ms(Queries.P99Seconds), "queryP99Milliseconds");
         yield return Row("Server working set after the run", $"{ServerWorkingSetBytes / 1_048_576.0:N0} MiB (idle {ServerIdleWorkingSetBytes / 1_048_576.0:N0} MiB)");
         yield return Row($"Memory per journey ({N(Journeys)} journeys)", $"{N(BytesPerJourney)} bytes", "bytesPerJourney");
+        yield return Row($"Read node: {N(ReadNode.Streaming.Events)} more events streamed", $"{N(ReadNode.Streaming.EventsPerSecond)} events/s");
+        yield return Row("  lead-time query p50 on the read node", Ms(ReadNode.Queries.MedianSeconds));
+        yield return Row("  lead-time query p99 on the read node", Ms(ReadNode.Queries.P99Seconds), "readNodeQueryP99Milliseconds");
+        yield return Row("  meanwhile on the server p50 / p99", $"{Ms(ReadNode.ServerQueries.MedianSeconds)} / {Ms(ReadNode.ServerQueries.P99Seconds)}");
+        yield return Row("  read node's CPU per event", string.Create(CultureInfo.InvariantCulture, $"{ReadNode.Cpu.ServerMicrosecondsPerEvent:0.0} µs"));
+        yield return Row("  read node's GC pauses", Pauses(ReadNode.Gc));
     }
 
     private static string Pauses(GcPauses gc) =>
@@ -158,6 +180,21 @@ internal sealed record BenchmarkResult(
 
     private static string Ms(double milliseconds) => milliseconds.ToString("0.00 'ms'", CultureInfo.InvariantCulture);
 }
+
+/// <summary>
+/// The last phase: a read node on the server's data directory answering lead-time queries while journeys
+/// stream into the server, and the server answering the same queries meanwhile; the read node's CPU (per event
+/// streamed) and collections.
+/// </summary>
+internal sealed record ReadNodeFigures(
+    IngestResult Streaming,
+    DurationSummary Queries,
+    int Unanswered,
+    DurationSummary ServerQueries,
+    int ServerUnanswered,
+    PhaseCpu Cpu,
+    GcPauses Gc,
+    long PeakWorkingSetBytes);
 
 /// <summary>A target of issue 8 and whether this run met it.</summary>
 internal sealed record Target(string Figure, string Description, bool Met);

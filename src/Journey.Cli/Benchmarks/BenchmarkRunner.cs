@@ -2,13 +2,15 @@ using System.Diagnostics;
 using Grpc.Core;
 using Journey.Cli.Commands;
 using Journey.Domain.Catalog;
+using Journey.Server.Hosting;
 using Contract = Journey.Contracts.V1;
 
 namespace Journey.Cli.Benchmarks;
 
 /// <summary>
 /// One benchmark run: the store alone, then a server in its own process fed by streams and unary
-/// callers while a process owner queries, then a rebuild, then the server's memory.
+/// callers while a process owner queries, then a rebuild, then the server's memory, then a read node
+/// answering queries while more journeys stream in.
 /// </summary>
 internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string> progress)
 {
@@ -91,6 +93,8 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
         var journeys = workload.TotalJourneys;
         Report($"Memory: {memory / 1_048_576.0:N0} MiB resident after the run (idle at start {idleWorkingSet / 1_048_576.0:N0} MiB) for {journeys:N0} journeys");
 
+        var readNode = await ReadNodeAsync(server, ingest, workload.ReadNodeStreamed, Path.Combine(work, "server"), lastPosition, cancellationToken);
+
         var result = new BenchmarkResult(
             machine,
             DateTimeOffset.Now,
@@ -109,6 +113,7 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
             rebuildCpu,
             queries.Summary(),
             unanswered,
+            readNode,
             idleWorkingSet,
             memory,
             server.PeakWorkingSetBytes(),
@@ -160,6 +165,51 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
             await Task.WhenAny(until, Task.Delay(settings.QueryInterval, cancellationToken));
         }
         return unanswered;
+    }
+
+    /// <summary>
+    /// The last phase: a read node started on the server's data directory and caught up with the log, then asked
+    /// the same lead-time queries as the server while new journeys stream in. It runs last because on this
+    /// machine it shares the two cores with the server, so its CPU would weigh on every figure measured beside it.
+    /// </summary>
+    private async Task<ReadNodeFigures> ReadNodeAsync(
+        ServerProcess server, IngestDriver ingest, JourneyBatch batch, string dataDir, ulong lastPosition, CancellationToken cancellationToken)
+    {
+        await using var reader = await ServerProcess.StartAsync(dataDir, cancellationToken, ServerRole.Reader);
+        Report($"Read node started as process {reader.ProcessId} on {reader.Address}; folding the log");
+        await WaitForProjectionAsync(reader.Clients, lastPosition, cancellationToken);
+        // Its first queries compile what the measured ones run.
+        await QueriesAsync(reader.Clients, Task.Delay(TimeSpan.FromSeconds(2), cancellationToken), new Latencies(), cancellationToken);
+
+        Report($"Read node: {batch.Events.Count:N0} events over {batch.Journeys:N0} new journeys streamed to the server, with lead-time queries to both");
+        var serverQueries = new Latencies();
+        var readerQueries = new Latencies();
+        var cpu = CpuMeter.Start(reader);
+        await using var gc = GcPauseMeter.Start(reader.ProcessId);
+        var streaming = ingest.StreamAsync(batch, new Latencies(), cancellationToken);
+        var unanswered = await Task.WhenAll(
+            QueriesAsync(server.Clients, streaming, serverQueries, cancellationToken),
+            QueriesAsync(reader.Clients, streaming, readerQueries, cancellationToken));
+        var streamed = await streaming;
+        var figures = new ReadNodeFigures(
+            streamed,
+            readerQueries.Summary(),
+            unanswered[1],
+            serverQueries.Summary(),
+            unanswered[0],
+            cpu.Stop(streamed.Events),
+            await gc.StopAsync(cancellationToken),
+            reader.PeakWorkingSetBytes());
+        Report($"  {streamed.EventsPerSecond:N0} events/s; {Describe(streamed)}; query p99 on the read node {figures.Queries.P99Seconds:0.00} ms over {figures.Queries.Count:N0} queries, on the server {figures.ServerQueries.P99Seconds:0.00} ms over {figures.ServerQueries.Count:N0}");
+        Report($"  read node: {figures.Cpu.ServerMicrosecondsPerEvent:0.0} µs of CPU per event streamed; {figures.Gc}");
+        foreach (var (count, where) in new[] { (figures.Unanswered, "the read node"), (figures.ServerUnanswered, "the server") })
+        {
+            if (count > 0)
+            {
+                Report($"  {count:N0} lead-time queries to {where} got no answer within {QueryDeadline.TotalSeconds:0} s (counted in the p99 at that)");
+            }
+        }
+        return figures;
     }
 
     private static async Task WaitForProjectionAsync(BenchClients clients, ulong position, CancellationToken cancellationToken)

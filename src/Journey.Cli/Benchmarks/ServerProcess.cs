@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Grpc.Core;
 using Journey.Cli.Commands;
+using Journey.Server.Hosting;
 using Journey.Server.Security;
 using Contract = Journey.Contracts.V1;
 
@@ -18,6 +19,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     private readonly Process process;
     private readonly StreamWriter log;
+    private int disposed;
 
     private ServerProcess(Process process, StreamWriter log, BenchClients clients, string logPath)
     {
@@ -76,14 +78,15 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>
     /// Starts the server on free ports. A port is free when chosen and bound by the server a moment later, so
     /// another process may take it in between: a start that fails on a port in use is tried again on others.
+    /// A <see cref="ServerRole.Reader"/> started on the data directory of a running server is its read node.
     /// </summary>
-    public static async Task<ServerProcess> StartAsync(string dataDir, CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(string dataDir, CancellationToken cancellationToken, ServerRole role = ServerRole.All)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(dataDir, cancellationToken);
+                return await StartOnceAsync(dataDir, role, cancellationToken);
             }
             catch (ServerStartException failed) when (attempt < 3 && failed.Log.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -91,7 +94,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<ServerProcess> StartOnceAsync(string dataDir, CancellationToken cancellationToken)
+    private static async Task<ServerProcess> StartOnceAsync(string dataDir, ServerRole role, CancellationToken cancellationToken)
     {
         var serverDll = Path.Combine(AppContext.BaseDirectory, ServerAssembly);
         if (!File.Exists(serverDll))
@@ -118,6 +121,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             $"--Journey:WebUrl=http://127.0.0.1:{FreePort()}",
             $"--Journey:Orleans:SiloPort={FreePort()}",
             $"--Journey:Orleans:GatewayPort={FreePort()}",
+            $"--Journey:Role={role}",
             // Per-event work must not be logged; warnings still reach server.log.
             "--Logging:LogLevel:Default=Warning",
         })
@@ -129,7 +133,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
 
-        var logPath = Path.Combine(dataDir, "server.log");
+        var logPath = Path.Combine(dataDir, role == ServerRole.Reader ? "reader.log" : "server.log");
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, line) => WriteLine(log, line.Data);
@@ -153,8 +157,13 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the server (at once: as a crash would) and closes its log. Calling it again does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);

@@ -10,8 +10,9 @@ namespace Journey.Cli.Benchmarks;
 /// </summary>
 internal sealed class Workload
 {
-    private Workload(JourneyBatch streamed, JourneyBatch unary, JourneyBatch warmUpStreamed, JourneyBatch warmUpUnary)
+    private Workload(JourneyBatch streamed, JourneyBatch unary, JourneyBatch warmUpStreamed, JourneyBatch warmUpUnary, JourneyBatch readNodeStreamed)
     {
+        ReadNodeStreamed = readNodeStreamed;
         Streamed = streamed;
         Unary = unary;
         WarmUpStreamed = warmUpStreamed;
@@ -27,6 +28,9 @@ internal sealed class Workload
 
     public JourneyBatch WarmUpUnary { get; }
 
+    /// <summary>New journeys streamed at the end, while a read node answers queries: a quarter of <see cref="Streamed"/>.</summary>
+    public JourneyBatch ReadNodeStreamed { get; }
+
     public long TotalJourneys => Streamed.Journeys + Unary.Journeys + WarmUpStreamed.Journeys + WarmUpUnary.Journeys;
 
     public static Workload Generate(JourneyCatalog catalog, BenchmarkSettings settings)
@@ -37,7 +41,8 @@ internal sealed class Workload
             Take(catalog, settings.Seed, settings.Journeys, settings.Events),
             Interleave(Take(catalog, settings.Seed + 1, UnaryJourneys(settings.UnaryEvents, perJourney), settings.UnaryEvents)),
             Take(catalog, settings.Seed + 2, WarmUpEvents(settings.Events) / 10, WarmUpEvents(settings.Events)),
-            Interleave(Take(catalog, settings.Seed + 3, WarmUpEvents(settings.UnaryEvents) / 10, WarmUpEvents(settings.UnaryEvents))));
+            Interleave(Take(catalog, settings.Seed + 3, WarmUpEvents(settings.UnaryEvents) / 10, WarmUpEvents(settings.UnaryEvents))),
+            Take(catalog, settings.Seed + 4, Math.Max(1, settings.Journeys / 4), Math.Max(1, settings.Events / 4)));
     }
 
     /// <summary>
