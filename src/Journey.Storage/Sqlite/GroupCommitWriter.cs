@@ -116,8 +116,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _restartWal.Dispose();
         try
         {
-            // Fold the WAL into the database so the file is complete on its own once we are gone.
-            SqliteSchema.Execute(_connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+            // Fold the WAL into the database so the file is complete on its own once we are gone. A TRUNCATE
+            // waits for every other writer and stops new ones meanwhile: a store that wrote nothing (a read node,
+            // an export beside a running server) copies what it can without waiting, and stalls no one.
+            SqliteSchema.Execute(_connection, TransactionsCommitted > 0 ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)");
         }
         catch (SqliteException)
         {

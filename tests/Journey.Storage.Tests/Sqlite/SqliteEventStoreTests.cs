@@ -962,6 +962,28 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task a_store_that_wrote_nothing_closes_without_waiting_for_another_processs_writer()
+    {
+        var options = new SqliteEventStoreOptions { BusyTimeout = TimeSpan.FromSeconds(20) };
+        await using var writer = await SqliteEventStore.OpenAsync(DatabasePath, options);
+        await writer.AppendAsync(NewStream("written"), ExpectedRevision.NoStream, Events(5));
+        var reader = await SqliteEventStore.OpenAsync(DatabasePath, options);
+        Assert.Equal(5, await reader.ReadAllAsync(ReadDirection.Forwards).CountAsync());
+        // Another writer in the middle of a transaction, as a server under ingest always nearly is.
+        using var busy = OpenRaw(DatabasePath);
+        using var transaction = busy.BeginTransaction(deferred: false);
+
+        var closing = System.Diagnostics.Stopwatch.StartNew();
+        await reader.DisposeAsync();
+        closing.Stop();
+
+        // A closing TRUNCATE would wait out the busy timeout (and stop new writers meanwhile).
+        Assert.True(closing.Elapsed < options.BusyTimeout / 2, $"closing took {closing.Elapsed}");
+        transaction.Rollback();
+        await writer.AppendAsync(NewStream("after"), ExpectedRevision.NoStream, Events(1));
+    }
+
+    [Fact]
     public async Task two_stores_writing_one_file_keep_revisions_and_positions_consistent()
     {
         await using var one = await SqliteEventStore.OpenAsync(DatabasePath);
