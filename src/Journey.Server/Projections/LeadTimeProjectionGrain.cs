@@ -20,7 +20,10 @@ public interface ILeadTimeProjectionGrain : IGrainWithStringKey
     [Alias("EnsureRunning")]
     Task<ProjectionStatus> EnsureRunningAsync();
 
-    /// <summary>The figures as of the projection's checkpoint; at most a moment old.</summary>
+    /// <summary>
+    /// The figures as of the projection's checkpoint: the last report made, at once, while it is younger than
+    /// two refresh intervals; an older one behind the fold is made again first.
+    /// </summary>
     [AlwaysInterleave, Alias("GetReport")]
     Task<LeadTimeReport> GetReportAsync();
 
@@ -79,9 +82,11 @@ internal sealed partial class LeadTimeProjectionGrain(
     // The fold (on the turn, in slices) and reads of the projection (off the turn) take turns: the
     // projection is not safe to read and write at once. This is whichever of them runs or ran last.
     private Task exclusive = Task.CompletedTask;
-    private bool refreshing;
+    private Task refreshing = Task.CompletedTask;
     private long lastRefresh;
     private TimeSpan lastRefreshTook;
+    // When the fold's state in the current report was taken.
+    private long reportTakenAt = Stopwatch.GetTimestamp();
     private long savedEvents = -1;
     private DateTimeOffset lastSaved = DateTimeOffset.UtcNow;
 
@@ -105,6 +110,7 @@ internal sealed partial class LeadTimeProjectionGrain(
         LogStarting(projection.Checkpoint, projection.EventsApplied);
         // The first query must not wait: the state at activation (a snapshot, or nothing) is reported now.
         report = projection.Report();
+        reportTakenAt = Stopwatch.GetTimestamp();
         var from = projection.Checkpoint;
         feed = new ProjectionFeed(store, logger);
         pump = Task.Run(() => feed.RunAsync(from, stopping.Token), CancellationToken.None);
@@ -132,24 +138,36 @@ internal sealed partial class LeadTimeProjectionGrain(
         Task.FromResult(new ProjectionStatus(projection.Checkpoint, projection.EventsApplied));
 
     /// <remarks>
-    /// Answers at once with the last report. When the fold has moved on since, a fresh one is computed
-    /// off the grain's turn for the queries after this one.
+    /// Answers at once with the last report. When the fold has moved on since, a fresh one is computed off
+    /// the grain's turn for the queries after this one — while queries keep coming, at most one refresh
+    /// interval (and a report's making) late. After a quiet spell the last report may be from before a whole
+    /// burst: one older than two intervals is made again before it is answered, so a process owner who asks
+    /// once after an import sees the import.
     /// </remarks>
-    public Task<LeadTimeReport> GetReportAsync()
+    public async Task<LeadTimeReport> GetReportAsync()
     {
-        if (report.Checkpoint != projection.Checkpoint && !refreshing && Stopwatch.GetElapsedTime(lastRefresh) >= RefreshInterval)
+        if (report.Checkpoint == projection.Checkpoint)
         {
-            _ = RefreshAsync();
+            return report;
         }
-        return Task.FromResult(report);
+        if (refreshing.IsCompleted && Stopwatch.GetElapsedTime(lastRefresh) >= RefreshInterval)
+        {
+            refreshing = RefreshAsync();
+        }
+        if (Stopwatch.GetElapsedTime(reportTakenAt) > MaxReportAge)
+        {
+            await refreshing;
+        }
+        return report;
     }
 
     public async Task<LeadTimeReport> GetCurrentReportAsync()
     {
+        var taken = Stopwatch.GetTimestamp();
         var current = await ReadAsync(p => p.Report());
         // Reads of the projection take turns with each other and with the fold, so nothing newer can have
         // been reported meanwhile.
-        report = current;
+        (report, reportTakenAt) = (current, taken);
         return current;
     }
 
@@ -165,27 +183,25 @@ internal sealed partial class LeadTimeProjectionGrain(
 
     private TimeSpan RefreshInterval => RefreshIntervalAfter(lastRefreshTook);
 
+    /// <summary>The oldest report answered without making a fresh one first, when the fold has moved on since.</summary>
+    internal TimeSpan MaxReportAge => RefreshInterval * 2;
+
     /// <summary>How long after starting a refresh that took <paramref name="took"/> the next may start.</summary>
     internal static TimeSpan RefreshIntervalAfter(TimeSpan took) =>
         took * RefreshTimeShare > MinRefreshInterval ? took * RefreshTimeShare : MinRefreshInterval;
 
     private async Task RefreshAsync()
     {
-        refreshing = true;
-        lastRefresh = Stopwatch.GetTimestamp();
+        var started = lastRefresh = Stopwatch.GetTimestamp();
         try
         {
             var fresh = await ReadAsync(p => p.Report());
-            lastRefreshTook = Stopwatch.GetElapsedTime(lastRefresh);
-            report = fresh;
+            lastRefreshTook = Stopwatch.GetElapsedTime(started);
+            (report, reportTakenAt) = (fresh, started);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogReportFailed(ex);
-        }
-        finally
-        {
-            refreshing = false;
         }
     }
 

@@ -2,10 +2,11 @@ using Journey.Server.Projections;
 using Journey.Server.Queries;
 using Journey.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Contract = Journey.Contracts.V1;
 
 namespace Journey.Server.Tests.HotPath;
 
-/// <summary>A lead-time query is served from the last report, which crosses the grain call as it is.</summary>
+/// <summary>A lead-time query is served from the last report, which crosses the grain call as it is, and is never much older than the fold.</summary>
 public sealed class ReportPathTests
 {
     [Fact]
@@ -47,6 +48,26 @@ public sealed class ReportPathTests
         var next = report with { };
         Assert.NotSame(all, responses.For(next, null));
         Assert.Equal(all, responses.For(next, null));
+    }
+
+    [Fact]
+    public async Task one_query_after_a_quiet_spell_answers_with_what_was_folded_meanwhile()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var grain = server.Services.GetRequiredService<IGrainFactory>().GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key);
+        var before = await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest());
+        var appended = await server.AppendAsAgenciesAsync(Enumerable.Range(0, 5).SelectMany(_ => Events.HandComputedJourney(Events.NewPerson())));
+        var last = appended.Max(a => a.Accepted.Position);
+        // Folded while nobody asked: the last report made is still the one before the journeys.
+        await Wait.UntilAsync(grain.EnsureRunningAsync, s => s.Checkpoint >= last, "the fold to reach the journeys");
+        // Older than two refresh intervals (a second each for a projection this small) by now.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        var after = await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest { JourneyType = "fa-barn" });
+
+        Assert.True(before.Checkpoint < last);
+        Assert.True(after.Checkpoint >= last, $"answered as of {after.Checkpoint}, the journeys end at {last}");
+        Assert.Equal(5UL, after.JourneyTypes.Single().Journeys);
     }
 
     [Theory]
