@@ -59,10 +59,7 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
         var streamingCpu = cpu.Stop(streamed.Events);
         Report($"  {streamed.EventsPerSecond:N0} events/s; {Describe(streamed)}; {streamingCpu}; ack p99 {acks.Summary().P99Seconds:0.0} ms; query p99 {queries.Summary().P99Seconds:0.00} ms over {queries.Count:N0} queries");
         Report($"  {streamingGc}");
-        if (unanswered > 0)
-        {
-            Report($"  {unanswered:N0} lead-time queries got no answer within {QueryDeadline.TotalSeconds:0} s (counted in the p99 at that)");
-        }
+        ReportUnanswered(unanswered, "the server");
 
         Report($"Unary ingest: {workload.Unary.Events.Count:N0} events from {settings.UnaryCallers} callers");
         var unaryLatencies = new Latencies();
@@ -202,14 +199,17 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
             reader.PeakWorkingSetBytes());
         Report($"  {streamed.EventsPerSecond:N0} events/s; {Describe(streamed)}; query p99 on the read node {figures.Queries.P99Seconds:0.00} ms over {figures.Queries.Count:N0} queries, on the server {figures.ServerQueries.P99Seconds:0.00} ms over {figures.ServerQueries.Count:N0}");
         Report($"  read node: {figures.Cpu.ServerMicrosecondsPerEvent:0.0} µs of CPU per event streamed; {figures.Gc}");
-        foreach (var (count, where) in new[] { (figures.Unanswered, "the read node"), (figures.ServerUnanswered, "the server") })
-        {
-            if (count > 0)
-            {
-                Report($"  {count:N0} lead-time queries to {where} got no answer within {QueryDeadline.TotalSeconds:0} s (counted in the p99 at that)");
-            }
-        }
+        ReportUnanswered(figures.Unanswered, "the read node");
+        ReportUnanswered(figures.ServerUnanswered, "the server");
         return figures;
+    }
+
+    private void ReportUnanswered(int count, string where)
+    {
+        if (count > 0)
+        {
+            Report($"  {count:N0} lead-time queries to {where} got no answer within {QueryDeadline.TotalSeconds:0} s (counted in the p99 at that)");
+        }
     }
 
     private static async Task WaitForProjectionAsync(BenchClients clients, ulong position, CancellationToken cancellationToken)

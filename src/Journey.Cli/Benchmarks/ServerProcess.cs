@@ -19,7 +19,6 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     private readonly Process process;
     private readonly StreamWriter log;
-    private int disposed;
 
     private ServerProcess(Process process, StreamWriter log, BenchClients clients, string logPath)
     {
@@ -157,13 +156,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the server (at once: as a crash would) and closes its log. Calling it again does nothing.</summary>
+    /// <summary>Stops the server (at once: as a crash would) and closes its log.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) == 1)
-        {
-            return;
-        }
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);
