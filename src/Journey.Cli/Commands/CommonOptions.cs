@@ -71,9 +71,15 @@ public static class CommonOptions
             MaxReceiveMessageSize = 64 * 1024 * 1024,
             HttpHandler = new BearerTokenHandler(tokens, role, agency)
             {
-                InnerHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+                InnerHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, InitialHttp2StreamWindowSize = AnswerWindowBytes },
             },
         });
+
+    // What the server may send of one answer before this client has read any of it. At HTTP/2's default (64 KB) the
+    // lead-time answer for all journey types (hundreds of KB) waited for several window updates, each a round trip
+    // through both processes' threads: 1 MB took a fifth off its median and half off its 90th percentile (3.3–3.7
+    // against 4.4 ms and 4.6–6.3 against 6.8–12 ms, on an idle server with 20,000 journeys).
+    private const int AnswerWindowBytes = 1 << 20;
 
     // A handler rather than gRPC call credentials: those refuse plain-HTTP addresses, which the
     // embedded server uses by default.

@@ -1,3 +1,5 @@
+using Google.Protobuf;
+using Grpc.Core;
 using Journey.Server.Projections;
 using Journey.Server.Queries;
 using Journey.Server.Tests.Infrastructure;
@@ -48,6 +50,58 @@ public sealed class ReportPathTests
         var next = report with { };
         Assert.NotSame(all, responses.For(next, null));
         Assert.Equal(all, responses.For(next, null));
+    }
+
+    [Fact]
+    public async Task an_answer_goes_out_as_bytes_made_once_for_its_message()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var grain = server.Services.GetRequiredService<IGrainFactory>().GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key);
+        var appended = await server.AppendAsAgenciesAsync(Enumerable.Range(0, 5).SelectMany(_ => Events.HandComputedJourney(Events.NewPerson())));
+        var report = await Wait.UntilAsync(grain.GetReportAsync, r => r.Checkpoint >= appended.Max(a => a.Accepted.Position), "the report to hold the journeys");
+        var made = server.Services.GetRequiredService<LeadTimesResponses>().For(report, null);
+
+        // Over gRPC, what the client reads is the message the server made, figures and all.
+        var answered = await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest());
+        Assert.Equal(made, answered);
+        Assert.Equal(5UL, answered.JourneyTypes.Single(t => t.JourneyType == "fa-barn").Journeys);
+
+        // The method as bound writes the one array it made for the message, call after call: the message's own bytes.
+        var method = BoundGetLeadTimes();
+        var first = Serialise(method.ResponseMarshaller, made);
+        var second = Serialise(method.ResponseMarshaller, made);
+        Assert.Same(first, second);
+        Assert.Equal(made.ToByteArray(), first);
+        // Another message, even an equal one, has bytes of its own.
+        Assert.NotSame(first, Serialise(method.ResponseMarshaller, made.Clone()));
+    }
+
+    private static Method<Contract.GetLeadTimesRequest, Contract.LeadTimesReport> BoundGetLeadTimes()
+    {
+        var binder = new MethodsBound();
+        LeadTimesService.BindService(binder, null!);
+        return (Method<Contract.GetLeadTimesRequest, Contract.LeadTimesReport>)binder.Methods.Single(m => m.Name == "GetLeadTimes");
+    }
+
+    private static byte[] Serialise<T>(Marshaller<T> marshaller, T message)
+    {
+        var context = new Written();
+        marshaller.ContextualSerializer(message, context);
+        return context.Payload!;
+    }
+
+    private sealed class MethodsBound : ServiceBinderBase
+    {
+        public List<IMethod> Methods { get; } = [];
+
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler) => Methods.Add(method);
+    }
+
+    private sealed class Written : SerializationContext
+    {
+        public byte[]? Payload { get; private set; }
+
+        public override void Complete(byte[] payload) => Payload = payload;
     }
 
     [Fact]
