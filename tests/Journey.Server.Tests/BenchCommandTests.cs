@@ -29,15 +29,18 @@ public sealed class BenchCommandTests
         {
             "storeBaselineEventsPerSecond", "streamingIngestEventsPerSecond", "unaryIngestEventsPerSecond",
             "rebuildEventsPerSecond", "queryP99Milliseconds", "serverWorkingSetBytes",
+            "liveIngestEventsPerSecond", "liveQueryP99Milliseconds", "liveQueries", "liveServerCpuMicrosecondsPerEvent",
             "readNodeQueryP99Milliseconds", "readNodeQueries", "readNodeCpuMicrosecondsPerEvent", "readNodePeakWorkingSetBytes",
         })
         {
             Assert.True(root.GetProperty(figure).GetDouble() > 0, figure);
         }
         Assert.True(root.TryGetProperty("bytesPerJourney", out _));
-        Assert.Equal((0, 0), (root.GetProperty("queriesUnanswered").GetInt32(), root.GetProperty("readNodeQueriesUnanswered").GetInt32()));
+        Assert.Equal((0, 0, 0), (root.GetProperty("queriesUnanswered").GetInt32(), root.GetProperty("liveQueriesUnanswered").GetInt32(), root.GetProperty("readNodeQueriesUnanswered").GetInt32()));
+        // The live phase: a tenth of the events, every one stored, at the pace asked for (the default).
+        Assert.Equal((200, 0, 5000), (root.GetProperty("liveIngestEvents").GetInt32(), root.GetProperty("liveRejected").GetInt32(), root.GetProperty("liveIngestTargetEventsPerSecond").GetInt32()));
         // The server's garbage collections during each ingest phase, and the read node's while streaming (a run this small may have none).
-        foreach (var phase in new[] { "streamingServer", "unaryServer", "readNode" })
+        foreach (var phase in new[] { "streamingServer", "unaryServer", "liveServer", "readNode" })
         {
             Assert.True(root.GetProperty($"{phase}GcCollections").GetInt32() >= 0);
             var share = root.GetProperty($"{phase}GcPausedShare").GetDouble();
@@ -51,7 +54,7 @@ public sealed class BenchCommandTests
         Assert.Equal(2, runs.Count);
         Assert.Equal(runs.Min(), root.GetProperty("rebuildEventsPerSecond").GetDouble());
         Assert.True(root.GetProperty("rebuildEqualsLive").GetBoolean());
-        Assert.Equal(7, root.GetProperty("targets").GetArrayLength());
+        Assert.Equal(8, root.GetProperty("targets").GetArrayLength());
         Assert.Contains("Rebuild from position zero (median of 2)", output, StringComparison.Ordinal);
     }
 

@@ -26,6 +26,7 @@ internal sealed record BenchmarkResult(
     PhaseCpu RebuildCpu,
     DurationSummary Queries,
     int QueriesUnanswered,
+    LiveFigures Live,
     ReadNodeFigures ReadNode,
     long ServerIdleWorkingSetBytes,
     long ServerWorkingSetBytes,
@@ -47,6 +48,7 @@ internal sealed record BenchmarkResult(
         new("unaryIngestEventsPerSecond", "≥ 10,000 events/s", Unary.EventsPerSecond >= 10_000),
         new("rebuildEventsPerSecond", "≥ 1,000,000 events/s", Rebuild.EventsPerSecond >= 1_000_000),
         new("queryP99Milliseconds", "< 5 ms during ingest", Queries.P99Seconds < 5),
+        new("liveQueryP99Milliseconds", "< 5 ms during ingest", Live.Queries.P99Seconds < 5),
         new("readNodeQueryP99Milliseconds", "< 5 ms during ingest", ReadNode.Queries.P99Seconds < 5),
         new("bytesPerJourney", "< 1 KB per journey", BytesPerJourney < 1024),
     ];
@@ -101,6 +103,20 @@ internal sealed record BenchmarkResult(
         w.WriteNumber("queryMaxMilliseconds", Math.Round(Queries.MaxSeconds, 3));
         w.WriteNumber("queries", Queries.Count);
         w.WriteNumber("queriesUnanswered", QueriesUnanswered);
+        w.WriteNumber("liveIngestTargetEventsPerSecond", Round(Settings.LiveEventsPerSecond));
+        w.WriteNumber("liveIngestEventsPerSecond", Round(Live.Streaming.EventsPerSecond));
+        w.WriteNumber("liveIngestEvents", Live.Streaming.Events);
+        w.WriteNumber("liveIngestBatchSize", Settings.LiveBatchSize);
+        w.WriteNumber("liveRejected", Live.Streaming.Rejected);
+        w.WriteNumber("liveAckLatencyP50Milliseconds", Math.Round(Live.Acks.MedianSeconds, 3));
+        w.WriteNumber("liveAckLatencyP99Milliseconds", Math.Round(Live.Acks.P99Seconds, 3));
+        w.WriteNumber("liveQueryP50Milliseconds", Math.Round(Live.Queries.MedianSeconds, 3));
+        w.WriteNumber("liveQueryP99Milliseconds", Math.Round(Live.Queries.P99Seconds, 3));
+        w.WriteNumber("liveQueryMaxMilliseconds", Math.Round(Live.Queries.MaxSeconds, 3));
+        w.WriteNumber("liveQueries", Live.Queries.Count);
+        w.WriteNumber("liveQueriesUnanswered", Live.Unanswered);
+        w.WriteNumber("liveServerCpuMicrosecondsPerEvent", Math.Round(Live.Cpu.ServerMicrosecondsPerEvent, 2));
+        WriteGc(w, "liveServer", Live.Gc);
         w.WriteNumber("readNodeStreamingEventsPerSecond", Round(ReadNode.Streaming.EventsPerSecond));
         w.WriteNumber("readNodeStreamingEvents", ReadNode.Streaming.Events);
         w.WriteNumber("readNodeQueryP50Milliseconds", Math.Round(ReadNode.Queries.MedianSeconds, 3));
@@ -134,7 +150,7 @@ internal sealed record BenchmarkResult(
         w.WriteBoolean("allTargetsMet", AllTargetsMet);
     });
 
-    /// <param name="prefix">Whose collections: <c>streamingServer</c>, <c>unaryServer</c>, <c>readNode</c>.</param>
+    /// <param name="prefix">Whose collections: <c>streamingServer</c>, <c>unaryServer</c>, <c>liveServer</c>, <c>readNode</c>.</param>
     private static void WriteGc(Utf8JsonWriter w, string prefix, GcPauses gc)
     {
         w.WriteNumber($"{prefix}GcCollections", gc.Collections);
@@ -154,15 +170,20 @@ internal sealed record BenchmarkResult(
         yield return Row("Streaming ingest", $"{N(Streaming.EventsPerSecond)} events/s", "streamingIngestEventsPerSecond");
         yield return Row("  share of store baseline", StreamingShareOfStoreBaseline.ToString("P0", CultureInfo.InvariantCulture), "streamingIngestShareOfStoreBaseline");
         yield return Row("  ack latency p50 / p99", $"{Ms(StreamingAcks.MedianSeconds)} / {Ms(StreamingAcks.P99Seconds)}");
+        yield return Row("  lead-time query p50 meanwhile", Ms(Queries.MedianSeconds));
+        yield return Row("  lead-time query p99 meanwhile", Ms(Queries.P99Seconds), "queryP99Milliseconds");
         yield return Row("  server GC pauses", Pauses(StreamingGc));
         yield return Row($"Unary ingest ({Settings.UnaryCallers} callers)", $"{N(Unary.EventsPerSecond)} events/s", "unaryIngestEventsPerSecond");
         yield return Row("  latency p50 / p99", $"{Ms(UnaryLatencies.MedianSeconds)} / {Ms(UnaryLatencies.P99Seconds)}");
         yield return Row("  server GC pauses", Pauses(UnaryGc));
         yield return Row($"Rebuild from position zero (median of {Rebuild.Runs.Count})", $"{N(Rebuild.EventsPerSecond)} events/s", "rebuildEventsPerSecond");
-        yield return Row("Lead-time query p50 (during ingest)", Ms(Queries.MedianSeconds));
-        yield return Row("Lead-time query p99 (during ingest)", Ms(Queries.P99Seconds), "queryP99Milliseconds");
         yield return Row("Server working set after the run", $"{ServerWorkingSetBytes / 1_048_576.0:N0} MiB (idle {ServerIdleWorkingSetBytes / 1_048_576.0:N0} MiB)");
         yield return Row($"Memory per journey ({N(Journeys)} journeys)", $"{N(BytesPerJourney)} bytes", "bytesPerJourney");
+        yield return Row($"Live ingest: {N(Live.Streaming.Events)} events paced at {N(Settings.LiveEventsPerSecond)} events/s", $"{N(Live.Streaming.EventsPerSecond)} events/s");
+        yield return Row("  ack latency p50 / p99", $"{Ms(Live.Acks.MedianSeconds)} / {Ms(Live.Acks.P99Seconds)}");
+        yield return Row("  lead-time query p50", Ms(Live.Queries.MedianSeconds));
+        yield return Row("  lead-time query p99", Ms(Live.Queries.P99Seconds), "liveQueryP99Milliseconds");
+        yield return Row("  server GC pauses", Pauses(Live.Gc));
         yield return Row($"Read node: {N(ReadNode.Streaming.Events)} more events streamed", $"{N(ReadNode.Streaming.EventsPerSecond)} events/s");
         yield return Row("  lead-time query p50 on the read node", Ms(ReadNode.Queries.MedianSeconds));
         yield return Row("  lead-time query p99 on the read node", Ms(ReadNode.Queries.P99Seconds), "readNodeQueryP99Milliseconds");
@@ -180,6 +201,12 @@ internal sealed record BenchmarkResult(
 
     private static string Ms(double milliseconds) => milliseconds.ToString("0.00 'ms'", CultureInfo.InvariantCulture);
 }
+
+/// <summary>
+/// Live ingest at a steady pace: what was streamed, its acknowledgements, the lead-time queries meanwhile, and the
+/// server's CPU per event and collections.
+/// </summary>
+internal sealed record LiveFigures(IngestResult Streaming, DurationSummary Acks, DurationSummary Queries, int Unanswered, PhaseCpu Cpu, GcPauses Gc);
 
 /// <summary>
 /// The last phase: a read node on the server's data directory answering lead-time queries while journeys

@@ -9,8 +9,8 @@ namespace Journey.Cli.Benchmarks;
 
 /// <summary>
 /// One benchmark run: the store alone, then a server in its own process fed by streams and unary
-/// callers while a process owner queries, then a rebuild, then the server's memory, then a read node
-/// answering queries while more journeys stream in.
+/// callers while a process owner queries, then a rebuild, then the server's memory, then live ingest at a
+/// steady pace while a process owner queries, then a read node answering queries while more journeys stream in.
 /// </summary>
 internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string> progress)
 {
@@ -90,6 +90,9 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
         var journeys = workload.TotalJourneys;
         Report($"Memory: {memory / 1_048_576.0:N0} MiB resident after the run (idle at start {idleWorkingSet / 1_048_576.0:N0} MiB) for {journeys:N0} journeys");
 
+        var live = await LiveAsync(server, ingest, workload.Live, cancellationToken);
+        lastPosition = Math.Max(lastPosition, live.Streaming.LastPosition);
+
         var readNode = await ReadNodeAsync(server, ingest, workload.ReadNodeStreamed, Path.Combine(work, "server"), lastPosition, cancellationToken);
 
         var result = new BenchmarkResult(
@@ -110,6 +113,7 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
             rebuildCpu,
             queries.Summary(),
             unanswered,
+            live,
             readNode,
             idleWorkingSet,
             memory,
@@ -162,6 +166,35 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
             await Task.WhenAny(until, Task.Delay(settings.QueryInterval, cancellationToken));
         }
         return unanswered;
+    }
+
+    /// <summary>
+    /// Live ingest: agencies streaming small batches at a steady pace well below what the server can take (as they
+    /// send what happens when it happens, rather than a backfill as fast as it goes), while a process owner queries.
+    /// It runs on the settled server, after the backfill's journeys have gone idle, as live traffic meets a server
+    /// most of the time.
+    /// </summary>
+    private async Task<LiveFigures> LiveAsync(ServerProcess server, IngestDriver ingest, JourneyBatch batch, CancellationToken cancellationToken)
+    {
+        // The first query after a quiet spell waits for a fresh report (LeadTimeProjectionGrain); the phase measures
+        // queries while events arrive.
+        await QueriesAsync(server.Clients, Task.Delay(TimeSpan.FromSeconds(2), cancellationToken), new Latencies(), cancellationToken);
+        Report($"Live ingest: {batch.Events.Count:N0} events over {batch.Journeys:N0} journeys at {settings.LiveEventsPerSecond:N0} events/s in batches of {settings.LiveBatchSize}, with lead-time queries");
+        var acks = new Latencies();
+        var queries = new Latencies();
+        var cpu = CpuMeter.Start(server);
+        var unanswered = 0;
+        var (streamed, gc) = await WithGcPausesAsync(server, async () =>
+        {
+            var streaming = ingest.StreamAsync(batch, settings.LiveBatchSize, settings.LiveEventsPerSecond, acks, cancellationToken);
+            unanswered = await QueriesAsync(server.Clients, streaming, queries, cancellationToken);
+            return await streaming;
+        }, cancellationToken);
+        var figures = new LiveFigures(streamed, acks.Summary(), queries.Summary(), unanswered, cpu.Stop(streamed.Events), gc);
+        Report($"  {streamed.EventsPerSecond:N0} events/s; {Describe(streamed)}; {figures.Cpu}; ack p50 {figures.Acks.MedianSeconds:0.00} / p99 {figures.Acks.P99Seconds:0.00} ms; query p50 {figures.Queries.MedianSeconds:0.00} / p99 {figures.Queries.P99Seconds:0.00} ms over {figures.Queries.Count:N0} queries");
+        Report($"  {gc}");
+        ReportUnanswered(unanswered, "the server");
+        return figures;
     }
 
     /// <summary>

@@ -27,6 +27,15 @@ public sealed record BenchmarkSettings
     /// <summary>Batches a stream has sent and not yet had acknowledged; the client's flow control.</summary>
     public int BatchesInFlight { get; init; } = 4;
 
+    /// <summary>
+    /// Pace of the live phase: events a second in all, streamed as they happen (new journeys, each a step at a time)
+    /// while a process owner queries. A tenth of <see cref="Events"/> are sent so.
+    /// </summary>
+    public double LiveEventsPerSecond { get; init; } = 5_000;
+
+    /// <summary>Events per batch in the live phase: what an agency's system has to send in a few tens of milliseconds.</summary>
+    public int LiveBatchSize { get; init; } = 20;
+
     /// <summary>Concurrent appenders of the store baseline, as many grains append at once in the server.</summary>
     public int BaselineAppenders { get; init; } = 512;
 
@@ -57,6 +66,8 @@ public sealed record BenchmarkSettings
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(Streams, 1, nameof(Streams));
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchesInFlight, 1, nameof(BatchesInFlight));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LiveEventsPerSecond, 0, nameof(LiveEventsPerSecond));
+        ArgumentOutOfRangeException.ThrowIfLessThan(LiveBatchSize, 1, nameof(LiveBatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(BaselineAppenders, 1, nameof(BaselineAppenders));
         ArgumentOutOfRangeException.ThrowIfLessThan(Rebuilds, 1, nameof(Rebuilds));
         ArgumentOutOfRangeException.ThrowIfLessThan(MemorySettleLimit, TimeSpan.Zero, nameof(MemorySettleLimit));

@@ -19,12 +19,27 @@ internal sealed class IngestDriver(BenchClients clients, BenchmarkSettings setti
     /// stream keeps at most <see cref="BenchmarkSettings.BatchesInFlight"/> batches unacknowledged, so the
     /// latency is the server's, not a queue in front of it.
     /// </summary>
-    public async Task<IngestResult> StreamAsync(JourneyBatch batch, Latencies acks, CancellationToken cancellationToken)
+    public Task<IngestResult> StreamAsync(JourneyBatch batch, Latencies acks, CancellationToken cancellationToken) =>
+        StreamAsync(batch, settings.BatchSize, eventsPerSecond: null, acks, cancellationToken);
+
+    /// <summary>
+    /// Streams the events in batches of <paramref name="batchSize"/>, as fast as the server acknowledges them or, with
+    /// <paramref name="eventsPerSecond"/>, at that pace in all: each stream sends its batches on a schedule at its share
+    /// of the rate, as agencies' systems send what happens when it happens.
+    /// </summary>
+    public async Task<IngestResult> StreamAsync(JourneyBatch batch, int batchSize, double? eventsPerSecond, Latencies acks, CancellationToken cancellationToken)
     {
-        var streams = Partition(batch.Events);
+        var streams = Partition(batch.Events, batchSize);
         var tally = new Tally();
         var watch = Stopwatch.StartNew();
-        await Task.WhenAll(streams.Select(s => Task.Run(() => SendStreamAsync(s.Agency, s.Batches, acks, tally, cancellationToken), cancellationToken)));
+        await Task.WhenAll(streams.Select(s =>
+        {
+            // A stream of n events at its share of the rate sends a batch every batchSize / (rate * n / total) seconds.
+            TimeSpan? interval = eventsPerSecond is { } rate
+                ? TimeSpan.FromSeconds(batchSize * (double)batch.Events.Count / (rate * s.Batches.Sum(b => b.Events.Count)))
+                : null;
+            return Task.Run(() => SendStreamAsync(s.Agency, s.Batches, interval, acks, tally, cancellationToken), cancellationToken);
+        }));
         watch.Stop();
         return tally.Result(batch.Events.Count, watch.Elapsed);
     }
@@ -78,7 +93,8 @@ internal sealed class IngestDriver(BenchClients clients, BenchmarkSettings setti
         return tally.Result(events.Count, watch.Elapsed);
     }
 
-    private async Task SendStreamAsync(string agency, List<Contract.AppendBatchRequest> batches, Latencies acks, Tally tally, CancellationToken cancellationToken)
+    private async Task SendStreamAsync(
+        string agency, List<Contract.AppendBatchRequest> batches, TimeSpan? interval, Latencies acks, Tally tally, CancellationToken cancellationToken)
     {
         using var channel = clients.Channel(Roles.Agency, agency);
         using var call = new Contract.Ingest.IngestClient(channel).AppendStream(cancellationToken: cancellationToken);
@@ -97,8 +113,13 @@ internal sealed class IngestDriver(BenchClients clients, BenchmarkSettings setti
             }
         }, cancellationToken);
 
+        var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < batches.Count; i++)
         {
+            if (interval is { } every && every * i - Stopwatch.GetElapsedTime(start) is { Ticks: > 0 } early)
+            {
+                await Task.Delay(early, cancellationToken);
+            }
             await window.WaitAsync(cancellationToken);
             Volatile.Write(ref sentAt[i], Stopwatch.GetTimestamp());
             await call.RequestStream.WriteAsync(batches[i], cancellationToken);
@@ -112,7 +133,7 @@ internal sealed class IngestDriver(BenchClients clients, BenchmarkSettings setti
     /// about <see cref="BenchmarkSettings.Streams"/> streams of similar length at journey boundaries, then
     /// into batches.
     /// </summary>
-    private List<(string Agency, List<Contract.AppendBatchRequest> Batches)> Partition(IReadOnlyList<Contract.JourneyEvent> events)
+    private List<(string Agency, List<Contract.AppendBatchRequest> Batches)> Partition(IReadOnlyList<Contract.JourneyEvent> events, int batchSize)
     {
         var byAgency = events.GroupBy(e => e.Agency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal);
         var share = Math.Max(1, events.Count / settings.Streams);
@@ -130,20 +151,20 @@ internal sealed class IngestDriver(BenchClients clients, BenchmarkSettings setti
                 {
                     end++;
                 }
-                streams.Add((agency.Key, Batches(list, start, end)));
+                streams.Add((agency.Key, Batches(list, start, end, batchSize)));
                 start = end;
             }
         }
         return streams;
     }
 
-    private List<Contract.AppendBatchRequest> Batches(List<Contract.JourneyEvent> events, int start, int end)
+    private static List<Contract.AppendBatchRequest> Batches(List<Contract.JourneyEvent> events, int start, int end, int batchSize)
     {
         var batches = new List<Contract.AppendBatchRequest>();
-        for (var offset = start; offset < end; offset += settings.BatchSize)
+        for (var offset = start; offset < end; offset += batchSize)
         {
             var batch = new Contract.AppendBatchRequest { BatchId = (ulong)batches.Count };
-            for (var i = offset; i < Math.Min(end, offset + settings.BatchSize); i++)
+            for (var i = offset; i < Math.Min(end, offset + batchSize); i++)
             {
                 batch.Events.Add(events[i]);
             }

@@ -10,8 +10,9 @@ namespace Journey.Cli.Benchmarks;
 /// </summary>
 internal sealed class Workload
 {
-    private Workload(JourneyBatch streamed, JourneyBatch unary, JourneyBatch warmUpStreamed, JourneyBatch warmUpUnary, JourneyBatch readNodeStreamed)
+    private Workload(JourneyBatch streamed, JourneyBatch unary, JourneyBatch warmUpStreamed, JourneyBatch warmUpUnary, JourneyBatch live, JourneyBatch readNodeStreamed)
     {
+        Live = live;
         ReadNodeStreamed = readNodeStreamed;
         Streamed = streamed;
         Unary = unary;
@@ -28,20 +29,25 @@ internal sealed class Workload
 
     public JourneyBatch WarmUpUnary { get; }
 
+    /// <summary>Live traffic at a steady pace: a tenth of <see cref="Streamed"/>, new journeys each moving a step at a time.</summary>
+    public JourneyBatch Live { get; }
+
     /// <summary>New journeys streamed at the end, while a read node answers queries: a quarter of <see cref="Streamed"/>.</summary>
     public JourneyBatch ReadNodeStreamed { get; }
 
+    /// <summary>Journeys the server holds when its memory is measured (the live and read node's phases come after).</summary>
     public long TotalJourneys => Streamed.Journeys + Unary.Journeys + WarmUpStreamed.Journeys + WarmUpUnary.Journeys;
 
     public static Workload Generate(JourneyCatalog catalog, BenchmarkSettings settings)
     {
         var perJourney = settings.Events / (double)settings.Journeys;
-        // Different seeds, different persons: the three sets are different journeys with different ids.
+        // Different seeds, different persons: the sets are different journeys with different ids.
         return new Workload(
             Take(catalog, settings.Seed, settings.Journeys, settings.Events),
             Interleave(Take(catalog, settings.Seed + 1, UnaryJourneys(settings.UnaryEvents, perJourney), settings.UnaryEvents)),
             Take(catalog, settings.Seed + 2, WarmUpEvents(settings.Events) / 10, WarmUpEvents(settings.Events)),
             Interleave(Take(catalog, settings.Seed + 3, WarmUpEvents(settings.UnaryEvents) / 10, WarmUpEvents(settings.UnaryEvents))),
+            Interleave(Take(catalog, settings.Seed + 5, Math.Max(1, settings.Journeys / 10), Math.Max(1, settings.Events / 10))),
             Take(catalog, settings.Seed + 4, Math.Max(1, settings.Journeys / 4), Math.Max(1, settings.Events / 4)));
     }
 

@@ -29,9 +29,10 @@ public static class BenchCommand
         var storeOnly = new Option<bool>("--store-only") { Description = "Only grow one embedded store to --events, in steps, and show its speed and disk writes per event at each size" };
         var step = new Option<int>("--step") { Description = "Events per step of --store-only", DefaultValueFactory = _ => 1_000_000 }.AtLeast(1);
         var rebuilds = new Option<int>("--rebuilds") { Description = "Rebuilds from position zero, one after another (the median is the figure)", DefaultValueFactory = _ => defaults.Rebuilds }.AtLeast(1);
+        var liveRate = new Option<int>("--live-rate") { Description = "Events a second of the live phase (a tenth of --events, streamed at that pace)", DefaultValueFactory = _ => (int)defaults.LiveEventsPerSecond }.AtLeast(1);
         var command = new Command("bench", "Measure the store, streaming and unary ingest, queries during ingest, rebuild and memory on this machine")
         {
-            events, journeys, unaryEvents, batchSize, streams, seed, json, keep, settle, rebuilds, storeOnly, step,
+            events, journeys, unaryEvents, batchSize, streams, liveRate, seed, json, keep, settle, rebuilds, storeOnly, step,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -43,6 +44,7 @@ public static class BenchCommand
                 UnaryEvents = parse.GetValue(unaryEvents) ?? eventCount / 10,
                 BatchSize = parse.GetValue(batchSize),
                 Streams = parse.GetValue(streams),
+                LiveEventsPerSecond = parse.GetValue(liveRate),
                 Seed = parse.GetValue(seed),
                 Keep = parse.GetValue(keep),
                 MemorySettleLimit = TimeSpan.FromSeconds(parse.GetValue(settle)),
