@@ -152,6 +152,20 @@ internal sealed class MonthCube
 /// <summary>The instances of one service started by one initiator.</summary>
 internal sealed class ServiceCell
 {
+    public ServiceCell()
+        : this(new(), new(), new(), new(), new())
+    {
+    }
+
+    private ServiceCell(DurationDistribution total, DurationDistribution waiting, DurationDistribution processing, DurationDistribution delivery, DurationDistribution potential)
+    {
+        Total = total;
+        Waiting = waiting;
+        Processing = processing;
+        Delivery = delivery;
+        Potential = potential;
+    }
+
     public long Started { get; set; }
 
     public long StartedProactively { get; set; }
@@ -159,16 +173,33 @@ internal sealed class ServiceCell
     /// <summary>Started by an application (reactive).</summary>
     public long StartedReactively => Started - StartedProactively;
 
-    public DurationDistribution Total { get; } = new();
+    public DurationDistribution Total { get; }
 
-    public DurationDistribution Waiting { get; } = new();
+    public DurationDistribution Waiting { get; }
 
-    public DurationDistribution Processing { get; } = new();
+    public DurationDistribution Processing { get; }
 
-    public DurationDistribution Delivery { get; } = new();
+    public DurationDistribution Delivery { get; }
 
     /// <summary>Waits to apply while the data the service depends on was already recorded; only waits above zero.</summary>
-    public DurationDistribution Potential { get; } = new();
+    public DurationDistribution Potential { get; }
+
+    /// <summary>A new cell holding the service instances of all of <paramref name="cells"/> (see <see cref="DurationDistribution.Combine"/>).</summary>
+    public static ServiceCell Combine(IReadOnlyList<ServiceCell> cells)
+    {
+        var combined = new ServiceCell(
+            DurationDistribution.Combine(cells.Select(c => c.Total)),
+            DurationDistribution.Combine(cells.Select(c => c.Waiting)),
+            DurationDistribution.Combine(cells.Select(c => c.Processing)),
+            DurationDistribution.Combine(cells.Select(c => c.Delivery)),
+            DurationDistribution.Combine(cells.Select(c => c.Potential)));
+        foreach (var cell in cells)
+        {
+            combined.Started += cell.Started;
+            combined.StartedProactively += cell.StartedProactively;
+        }
+        return combined;
+    }
 
     public void Merge(ServiceCell other)
     {

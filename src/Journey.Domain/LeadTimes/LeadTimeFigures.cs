@@ -1,4 +1,5 @@
 using Journey.Domain.Events;
+using Journey.Domain.Statistics;
 
 namespace Journey.Domain.LeadTimes;
 
@@ -60,8 +61,7 @@ internal static class LeadTimeFigures
         var initiators = new InitiatorLeadTimes[JourneyTypeCubes.Initiators];
         for (var i = 0; i < initiators.Length; i++)
         {
-            var merged = Merge(services.Select(s => cube.Cell(s, i)));
-            initiators[i] = Initiator(i, merged);
+            initiators[i] = Initiator(i, ServiceCell.Combine([.. services.Select(s => cube.Cell(s, i))]));
         }
 
         var handOvers = new List<HandOverTimes>();
@@ -92,15 +92,16 @@ internal static class LeadTimeFigures
             {
                 continue;
             }
-            var merged = Merge(Enumerable.Range(0, JourneyTypeCubes.Initiators).Select(i => cube.Cell(s, i)));
+            var cells = CellsOf(cube, s);
+            var potential = DurationDistribution.Combine(cells.Select(c => c.Potential));
             opportunities.Add(new ProactiveOpportunity(
                 type.Id,
                 definition.Id,
                 definition.Agency,
-                merged.StartedReactively,
-                merged.Potential.Count,
-                merged.Potential.TotalSeconds / SecondsPerDay,
-                DurationStats.Of(merged.Potential)));
+                cells.Sum(c => c.StartedReactively),
+                potential.Count,
+                potential.TotalSeconds / SecondsPerDay,
+                DurationStats.Of(potential)));
         }
         opportunities.Sort(static (a, b) =>
         {
@@ -117,7 +118,7 @@ internal static class LeadTimeFigures
             seen,
             withLifeEvent,
             span,
-            Starts(services.Select(s => Merge(Enumerable.Range(0, JourneyTypeCubes.Initiators).Select(i => cube.Cell(s, i))))),
+            Starts(services.SelectMany(s => CellsOf(cube, s))),
             agencies.AsReadOnly(),
             Array.AsReadOnly(initiators),
             handOvers.AsReadOnly(),
@@ -129,8 +130,8 @@ internal static class LeadTimeFigures
     {
         var services = SelectedServices(type, agency);
         var (seen, completed, endToEnd, _) = Journeys(cube, agency);
-        var cells = services.Select(s => Merge(Enumerable.Range(0, JourneyTypeCubes.Initiators).Select(i => cube.Cell(s, i)))).ToList();
-        var potential = Merge(cells).Potential;
+        var cells = services.SelectMany(s => CellsOf(cube, s)).ToList();
+        var potential = DurationDistribution.Combine(cells.Select(c => c.Potential));
         return new MonthLeadTimes(
             LeadTimeFilter.FormatMonth(month),
             completed,
@@ -145,8 +146,8 @@ internal static class LeadTimeFigures
     private static ServiceLeadTimes Service(CompiledJourneyType type, MonthCube cube, int service)
     {
         var definition = type.Services[service];
-        var cells = Enumerable.Range(0, JourneyTypeCubes.Initiators).Select(i => cube.Cell(service, i)).ToArray();
-        var merged = Merge(cells);
+        var cells = CellsOf(cube, service);
+        var merged = ServiceCell.Combine(cells);
         var byInitiator = new InitiatorLeadTimes[cells.Length];
         for (var i = 0; i < cells.Length; i++)
         {
@@ -168,7 +169,7 @@ internal static class LeadTimeFigures
     {
         var cell = cube.Agencies[agency];
         var services = SelectedServices(type, agency);
-        var merged = Merge(services.SelectMany(s => Enumerable.Range(0, JourneyTypeCubes.Initiators).Select(i => cube.Cell(s, i))));
+        var merged = ServiceCell.Combine([.. services.SelectMany(s => CellsOf(cube, s))]);
         return new AgencyLeadTimes(
             type.Agencies[agency],
             cell.JourneysSeen,
@@ -222,13 +223,14 @@ internal static class LeadTimeFigures
         return new StartShare(started, proactively);
     }
 
-    private static ServiceCell Merge(IEnumerable<ServiceCell> cells)
+    /// <summary>The cells of one service, one per initiator.</summary>
+    private static ServiceCell[] CellsOf(MonthCube cube, int service)
     {
-        var merged = new ServiceCell();
-        foreach (var cell in cells)
+        var cells = new ServiceCell[JourneyTypeCubes.Initiators];
+        for (var i = 0; i < cells.Length; i++)
         {
-            merged.Merge(cell);
+            cells[i] = cube.Cell(service, i);
         }
-        return merged;
+        return cells;
     }
 }

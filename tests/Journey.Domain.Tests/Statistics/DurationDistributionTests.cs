@@ -40,6 +40,11 @@ public sealed class DurationDistributionTests
         {
             Assert.Equal(Percentiles.OfSorted(sorted, p), distribution.Percentile(p));
         }
+        // The summary reads the same ranks, to the last bit.
+        var summary = distribution.Summarise();
+        Assert.Equal(
+            (sorted[0], Percentiles.OfSorted(sorted, 50), Percentiles.OfSorted(sorted, 90), Percentiles.OfSorted(sorted, 95), Percentiles.OfSorted(sorted, 99), sorted[^1]),
+            (summary.MinSeconds, summary.MedianSeconds, summary.P90Seconds, summary.P95Seconds, summary.P99Seconds, summary.MaxSeconds));
     }
 
     [Theory]
@@ -87,7 +92,9 @@ public sealed class DurationDistributionTests
 
     [Theory]
     [InlineData(500)]
-    [InlineData(30_000)]
+    [InlineData(DurationDistribution.ExactLimit)]      // combined into exactly the values it may keep
+    [InlineData(DurationDistribution.ExactLimit + 1)]  // one more: combined straight into the sketch
+    [InlineData(30_000)]                               // parts that are sketches themselves
     public void parts_merged_in_any_order_give_the_same_figures_as_adding_every_value(int count)
     {
         var random = new Random(count);
