@@ -166,7 +166,56 @@ internal sealed class CompiledJourneyType
     public Dictionary<byte[], JourneyTimeline>.AlternateLookup<ReadOnlySpan<byte>> JourneysByUtf8 { get; }
 
     /// <summary>The journeys folded into one cube per month, until an event of this type is applied.</summary>
-    public JourneyTypeCubes? Cubes { get; set; }
+    public JourneyTypeCubes? Cubes { get; private set; }
+
+    /// <summary>Cubes an event has made outdated, kept to be made again in (<see cref="JourneyTypeCubes.Build"/>).</summary>
+    private JourneyTypeCubes? outdatedCubes;
+
+    /// <summary>The cubes of every journey applied so far: those made last, or made now (in the outdated ones).</summary>
+    public JourneyTypeCubes CurrentCubes()
+    {
+        if (Cubes is null)
+        {
+            Cubes = JourneyTypeCubes.Build(this, outdatedCubes);
+            outdatedCubes = null;
+        }
+        return Cubes;
+    }
+
+    /// <summary>An event of this type was applied: the cubes and figures no longer hold.</summary>
+    public void Outdate()
+    {
+        outdatedCubes ??= Cubes;
+        Cubes = null;
+        Figures = null;
+    }
+
+    /// <summary>Lets go of the cubes, outdated or not; the next report builds them anew.</summary>
+    public void ReleaseCubes()
+    {
+        Cubes = null;
+        outdatedCubes = null;
+        spareTotal = null;
+    }
+
+    /// <summary>The cube a report merged its months into, kept for the next report's (<see cref="TakeTotal"/>).</summary>
+    private MonthCube? spareTotal;
+
+    /// <summary>An empty cube to merge months into: the last report's, emptied, when there is one.</summary>
+    public MonthCube TakeTotal()
+    {
+        var total = spareTotal;
+        spareTotal = null;
+        if (total is null)
+        {
+            return new MonthCube(this);
+        }
+        total.Reset();
+        return total;
+    }
+
+    /// <summary>Keeps a cube from <see cref="TakeTotal"/> once its figures are taken.</summary>
+    public void ReturnTotal(MonthCube total) => spareTotal = total;
 
     /// <summary>The unfiltered figures last reported, until an event of this type is applied.</summary>
     public JourneyTypeLeadTimes? Figures { get; set; }

@@ -24,13 +24,39 @@ internal sealed class JourneyTypeCubes
     /// <summary>Journeys without their life event: they have process-mining figures only.</summary>
     public MonthCube NoMonth { get; }
 
-    public static JourneyTypeCubes Build(CompiledJourneyType type)
+    /// <summary>
+    /// The cubes of every journey of <paramref name="type"/>, made in the cubes of <paramref name="outdated"/> (its
+    /// figures from before the last events, emptied) when given: the arrays a report's values fill are then those the
+    /// last report filled, and a report made again and again while events arrive allocates hardly anything.
+    /// </summary>
+    public static JourneyTypeCubes Build(CompiledJourneyType type, JourneyTypeCubes? outdated = null)
     {
-        var cubes = new JourneyTypeCubes(type);
+        var cubes = outdated ?? new JourneyTypeCubes(type);
+        if (outdated is not null)
+        {
+            cubes.NoMonth.Reset();
+            foreach (var month in cubes.Months.Values)
+            {
+                month.Reset();
+            }
+        }
         var folder = new JourneyFolder(type);
         foreach (var journey in type.Journeys.Values)
         {
             folder.Fold(journey.Entries, cubes);
+        }
+        if (outdated is not null)
+        {
+            // Only what a fresh build would hold: months that kept a journey, and in each the hand-overs and arcs it has.
+            cubes.NoMonth.RemoveUnused();
+            foreach (var (month, cube) in cubes.Months.Where(m => m.Value.JourneysSeen == 0).ToList())
+            {
+                cubes.Months.Remove(month);
+            }
+            foreach (var month in cubes.Months.Values)
+            {
+                month.RemoveUnused();
+            }
         }
         return cubes;
     }
@@ -93,6 +119,44 @@ internal sealed class MonthCube
     public DirectlyFollowsGraph Graph { get; } = new();
 
     public ServiceCell Cell(int service, int initiator) => Cells[service * JourneyTypeCubes.Initiators + initiator];
+
+    /// <summary>Empties the cube and keeps its parts for journeys to be folded in again; see <see cref="JourneyTypeCubes.Build"/>.</summary>
+    public void Reset()
+    {
+        JourneysSeen = 0;
+        JourneysWithLifeEvent = 0;
+        Completed = 0;
+        EndToEnd.Reset();
+        Span.Reset();
+        foreach (var cell in Cells)
+        {
+            cell.Reset();
+        }
+        foreach (var agency in Agencies)
+        {
+            agency.Reset();
+        }
+        foreach (var handOver in HandOvers.Values)
+        {
+            handOver.Journeys = 0;
+            handOver.Times.Reset();
+            handOver.LastJourney = -1;
+        }
+        Graph.Reset();
+    }
+
+    /// <summary>After <see cref="Reset"/> and a fold: drops the hand-overs and arcs no journey had.</summary>
+    public void RemoveUnused()
+    {
+        foreach (var (key, handOver) in HandOvers)
+        {
+            if (handOver.Journeys == 0)
+            {
+                HandOvers.Remove(key);
+            }
+        }
+        Graph.RemoveUnused();
+    }
 
     /// <summary>A new journey begins: each hand-over pair counts it once.</summary>
     public int BeginJourney()
@@ -201,6 +265,17 @@ internal sealed class ServiceCell
         return combined;
     }
 
+    public void Reset()
+    {
+        Started = 0;
+        StartedProactively = 0;
+        Total.Reset();
+        Waiting.Reset();
+        Processing.Reset();
+        Delivery.Reset();
+        Potential.Reset();
+    }
+
     public void Merge(ServiceCell other)
     {
         Started += other.Started;
@@ -225,6 +300,15 @@ internal sealed class AgencyCell
     public DurationDistribution EndToEnd { get; } = new();
 
     public DurationDistribution Span { get; } = new();
+
+    public void Reset()
+    {
+        JourneysSeen = 0;
+        JourneysWithLifeEvent = 0;
+        Completed = 0;
+        EndToEnd.Reset();
+        Span.Reset();
+    }
 
     public void Merge(AgencyCell other)
     {

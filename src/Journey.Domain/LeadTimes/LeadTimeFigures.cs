@@ -20,7 +20,7 @@ internal static class LeadTimeFigures
             agency = index < 0 ? AbsentAgency : (short)index;
         }
 
-        var total = new MonthCube(type);
+        var total = type.TakeTotal();
         if (!filter.HasPeriod)
         {
             total.Merge(cubes.NoMonth);
@@ -35,7 +35,10 @@ internal static class LeadTimeFigures
             total.Merge(cube);
             months.Add(Month(type, month, cube, agency));
         }
-        return Type(type, total, months, agency);
+        total.RemoveUnused();
+        var figures = Type(type, total, months, agency);
+        type.ReturnTotal(total);
+        return figures;
     }
 
     private static JourneyTypeLeadTimes Type(CompiledJourneyType type, MonthCube cube, List<MonthLeadTimes> months, short agency)

@@ -206,8 +206,7 @@ public sealed class LeadTimeProjection
         }
         // Every known activity is kept: the directly-follows map and hand-overs need them all.
         timeline.Insert(new TimelineEntry(at.UtcTicks, (short)at.TotalOffsetMinutes, activity, (byte)initiator));
-        type.Cubes = null;
-        type.Figures = null;
+        type.Outdate();
     }
 
     /// <summary>The figures over every event applied so far; see the remarks on this class.</summary>
@@ -217,7 +216,7 @@ public sealed class LeadTimeProjection
         for (var t = 0; t < journeyTypes.Length; t++)
         {
             var type = journeyTypes[t];
-            result[t] = type.Figures ??= LeadTimeFigures.Of(type, type.Cubes ??= JourneyTypeCubes.Build(type), LeadTimeFilter.All);
+            result[t] = type.Figures ??= LeadTimeFigures.Of(type, type.CurrentCubes(), LeadTimeFilter.All);
         }
         return new LeadTimeReport(Checkpoint, Array.AsReadOnly(result));
     }
@@ -242,7 +241,7 @@ public sealed class LeadTimeProjection
         {
             if (filter.JourneyType is null || string.Equals(filter.JourneyType, type.Id, StringComparison.Ordinal))
             {
-                result.Add(LeadTimeFigures.Of(type, type.Cubes ??= JourneyTypeCubes.Build(type), filter));
+                result.Add(LeadTimeFigures.Of(type, type.CurrentCubes(), filter));
             }
         }
         return new LeadTimeReport(Checkpoint, result.AsReadOnly());
@@ -258,7 +257,7 @@ public sealed class LeadTimeProjection
     {
         foreach (var type in journeyTypes)
         {
-            type.Cubes = null;
+            type.ReleaseCubes();
         }
     }
 

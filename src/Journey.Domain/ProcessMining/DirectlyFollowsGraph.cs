@@ -57,6 +57,33 @@ public sealed class DirectlyFollowsGraph
         }
     }
 
+    /// <summary>
+    /// Empties every arc and keeps it, with its arrays, for cases to be added again (<see cref="DurationDistribution.Reset"/>);
+    /// <see cref="RemoveUnused"/> then drops the arcs none of them had.
+    /// </summary>
+    public void Reset()
+    {
+        foreach (var arc in arcs)
+        {
+            arc.Cases = 0;
+            arc.Times.Reset();
+            arc.LastCase = -1;
+        }
+    }
+
+    /// <summary>Drops the arcs that occur in no case: what a graph made afresh from the same cases would not have.</summary>
+    public void RemoveUnused()
+    {
+        foreach (var arc in arcs)
+        {
+            if (arc.Cases == 0)
+            {
+                rows[arc.From]![arc.To] = null;
+            }
+        }
+        arcs.RemoveAll(static a => a.Cases == 0);
+    }
+
     /// <summary>The arcs ordered by the names of their activities (from, then to; ordinal).</summary>
     public IReadOnlyList<Arc> Ordered(IReadOnlyList<string> names)
     {

@@ -34,6 +34,8 @@ public sealed class DurationDistribution
     private static readonly double InverseLogGamma = 1 / Math.Log(Gamma);
 
     private long[]? exact = [];
+    // The kept values' array once the values went to the sketch, for Reset to keep values in again.
+    private long[]? spareExact;
     private int exactCount;
     private long count;
     private Int128 sum;
@@ -74,6 +76,24 @@ public sealed class DurationDistribution
             ToSketch();
         }
         AddToSketch(ticks, 1);
+    }
+
+    /// <summary>
+    /// Empties the distribution and keeps its arrays, so that adding about as many values again allocates nothing:
+    /// for figures made again and again from a growing set (a report's cubes, made after every change).
+    /// </summary>
+    public void Reset()
+    {
+        count = 0;
+        sum = 0;
+        min = long.MaxValue;
+        max = long.MinValue;
+        zeros = 0;
+        exact ??= spareExact ?? [];
+        spareExact = null;
+        exactCount = 0;
+        positive.Clear();
+        negative.Clear();
     }
 
     /// <summary>Adds every value of <paramref name="other"/>, which is left unchanged.</summary>
@@ -269,6 +289,7 @@ public sealed class DurationDistribution
     {
         var values = exact!;
         var n = exactCount;
+        spareExact = values;
         exact = null;
         exactCount = 0;
         for (var i = 0; i < n; i++)
@@ -312,6 +333,9 @@ public sealed class DurationDistribution
             Ensure(index);
             Counts[index - Offset] += times;
         }
+
+        /// <summary>Every count back to zero; the range stays allocated.</summary>
+        public readonly void Clear() => Array.Clear(Counts);
 
         public void Merge(in Buckets other)
         {
