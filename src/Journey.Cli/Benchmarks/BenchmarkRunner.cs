@@ -46,30 +46,17 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
         await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
 
         Report($"Streaming ingest: {workload.Streamed.Events.Count:N0} events over {workload.Streamed.Journeys:N0} journeys, with lead-time queries");
-        var acks = new Latencies();
-        var queries = new Latencies();
-        var cpu = CpuMeter.Start(server);
-        var unanswered = 0;
-        var (streamed, streamingGc) = await WithGcPausesAsync(server, async () =>
-        {
-            var streaming = ingest.StreamAsync(workload.Streamed, acks, cancellationToken);
-            unanswered = await QueriesAsync(server.Clients, streaming, queries, cancellationToken);
-            return await streaming;
-        }, cancellationToken);
-        var streamingCpu = cpu.Stop(streamed.Events);
-        Report($"  {streamed.EventsPerSecond:N0} events/s; {Describe(streamed)}; {streamingCpu}; ack p99 {acks.Summary().P99Seconds:0.0} ms; query p99 {queries.Summary().P99Seconds:0.00} ms over {queries.Count:N0} queries");
-        Report($"  {streamingGc}");
-        ReportUnanswered(unanswered, "the server");
+        var streamed = await QueriedIngestAsync(server, acks => ingest.StreamAsync(workload.Streamed, acks, cancellationToken), cancellationToken);
 
         Report($"Unary ingest: {workload.Unary.Events.Count:N0} events from {settings.UnaryCallers} callers");
         var unaryLatencies = new Latencies();
-        cpu = CpuMeter.Start(server);
+        var cpu = CpuMeter.Start(server);
         var (unary, unaryGc) = await WithGcPausesAsync(server, () => ingest.UnaryAsync(workload.Unary, unaryLatencies, cancellationToken), cancellationToken);
         var unaryCpu = cpu.Stop(unary.Events);
         Report($"  {unary.EventsPerSecond:N0} events/s; {Describe(unary)}; {unaryCpu}; p99 {unaryLatencies.Summary().P99Seconds:0.0} ms");
         Report($"  {unaryGc}");
 
-        var lastPosition = Math.Max(streamed.LastPosition, unary.LastPosition);
+        var lastPosition = Math.Max(streamed.Ingest.LastPosition, unary.LastPosition);
         Report($"Waiting for the live projection to reach position {lastPosition:N0}");
         await WaitForProjectionAsync(server.Clients, lastPosition, cancellationToken);
 
@@ -91,7 +78,7 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
         Report($"Memory: {memory / 1_048_576.0:N0} MiB resident after the run (idle at start {idleWorkingSet / 1_048_576.0:N0} MiB) for {journeys:N0} journeys");
 
         var live = await LiveAsync(server, ingest, workload.Live, cancellationToken);
-        lastPosition = Math.Max(lastPosition, live.Streaming.LastPosition);
+        lastPosition = Math.Max(lastPosition, live.Ingest.LastPosition);
 
         var readNode = await ReadNodeAsync(server, ingest, workload.ReadNodeStreamed, Path.Combine(work, "server"), lastPosition, cancellationToken);
 
@@ -102,17 +89,12 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
             baseline.EventsPerSecond,
             baseline.Events,
             streamed,
-            acks.Summary(),
-            streamingCpu,
-            streamingGc,
             unary,
             unaryLatencies.Summary(),
             unaryCpu,
             unaryGc,
             rebuild,
             rebuildCpu,
-            queries.Summary(),
-            unanswered,
             live,
             readNode,
             idleWorkingSet,
@@ -174,27 +156,37 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
     /// It runs on the settled server, after the backfill's journeys have gone idle, as live traffic meets a server
     /// most of the time.
     /// </summary>
-    private async Task<LiveFigures> LiveAsync(ServerProcess server, IngestDriver ingest, JourneyBatch batch, CancellationToken cancellationToken)
+    private async Task<QueriedIngest> LiveAsync(ServerProcess server, IngestDriver ingest, JourneyBatch batch, CancellationToken cancellationToken)
     {
         // The first query after a quiet spell waits for a fresh report (LeadTimeProjectionGrain); the phase measures
         // queries while events arrive.
         await QueriesAsync(server.Clients, Task.Delay(TimeSpan.FromSeconds(2), cancellationToken), new Latencies(), cancellationToken);
         Report($"Live ingest: {batch.Events.Count:N0} events over {batch.Journeys:N0} journeys at {settings.LiveEventsPerSecond:N0} events/s in batches of {settings.LiveBatchSize}, with lead-time queries");
+        return await QueriedIngestAsync(
+            server, acks => ingest.StreamAsync(batch, settings.LiveBatchSize, settings.LiveEventsPerSecond, acks, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends events with <paramref name="send"/> (recording each acknowledgement's latency) while a process owner asks
+    /// for lead times, and measures the server meanwhile: its CPU per event and its collections.
+    /// </summary>
+    private async Task<QueriedIngest> QueriedIngestAsync(ServerProcess server, Func<Latencies, Task<IngestResult>> send, CancellationToken cancellationToken)
+    {
         var acks = new Latencies();
         var queries = new Latencies();
         var cpu = CpuMeter.Start(server);
         var unanswered = 0;
-        var (streamed, gc) = await WithGcPausesAsync(server, async () =>
+        var (ingested, gc) = await WithGcPausesAsync(server, async () =>
         {
-            var streaming = ingest.StreamAsync(batch, settings.LiveBatchSize, settings.LiveEventsPerSecond, acks, cancellationToken);
-            unanswered = await QueriesAsync(server.Clients, streaming, queries, cancellationToken);
-            return await streaming;
+            var sending = send(acks);
+            unanswered = await QueriesAsync(server.Clients, sending, queries, cancellationToken);
+            return await sending;
         }, cancellationToken);
-        var figures = new LiveFigures(streamed, acks.Summary(), queries.Summary(), unanswered, cpu.Stop(streamed.Events), gc);
-        Report($"  {streamed.EventsPerSecond:N0} events/s; {Describe(streamed)}; {figures.Cpu}; ack p50 {figures.Acks.MedianSeconds:0.00} / p99 {figures.Acks.P99Seconds:0.00} ms; query p50 {figures.Queries.MedianSeconds:0.00} / p99 {figures.Queries.P99Seconds:0.00} ms over {figures.Queries.Count:N0} queries");
+        var phase = new QueriedIngest(ingested, acks.Summary(), queries.Summary(), unanswered, cpu.Stop(ingested.Events), gc);
+        Report($"  {ingested.EventsPerSecond:N0} events/s; {Describe(ingested)}; {phase.Cpu}; ack p50 {phase.Acks.MedianSeconds:0.00} / p99 {phase.Acks.P99Seconds:0.00} ms; query p50 {phase.Queries.MedianSeconds:0.00} / p99 {phase.Queries.P99Seconds:0.00} ms over {phase.Queries.Count:N0} queries");
         Report($"  {gc}");
         ReportUnanswered(unanswered, "the server");
-        return figures;
+        return phase;
     }
 
     /// <summary>
