@@ -31,32 +31,25 @@ internal sealed class JourneyTypeCubes
     /// </summary>
     public static JourneyTypeCubes Build(CompiledJourneyType type, JourneyTypeCubes? outdated = null)
     {
+        // Emptying and pruning a new cube does nothing, so both paths are one.
         var cubes = outdated ?? new JourneyTypeCubes(type);
-        if (outdated is not null)
+        foreach (var cube in cubes.Months.Values.Append(cubes.NoMonth))
         {
-            cubes.NoMonth.Reset();
-            foreach (var month in cubes.Months.Values)
-            {
-                month.Reset();
-            }
+            cube.Reset();
         }
         var folder = new JourneyFolder(type);
         foreach (var journey in type.Journeys.Values)
         {
             folder.Fold(journey.Entries, cubes);
         }
-        if (outdated is not null)
+        // Only what a fresh build would hold: months that kept a journey, and in each the hand-overs and arcs it has.
+        foreach (var month in cubes.Months.Where(m => m.Value.JourneysSeen == 0).Select(m => m.Key).ToList())
         {
-            // Only what a fresh build would hold: months that kept a journey, and in each the hand-overs and arcs it has.
-            cubes.NoMonth.RemoveUnused();
-            foreach (var (month, cube) in cubes.Months.Where(m => m.Value.JourneysSeen == 0).ToList())
-            {
-                cubes.Months.Remove(month);
-            }
-            foreach (var month in cubes.Months.Values)
-            {
-                month.RemoveUnused();
-            }
+            cubes.Months.Remove(month);
+        }
+        foreach (var cube in cubes.Months.Values.Append(cubes.NoMonth))
+        {
+            cube.RemoveUnused();
         }
         return cubes;
     }
