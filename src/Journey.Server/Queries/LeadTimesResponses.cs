@@ -12,12 +12,14 @@ namespace Journey.Server.Queries;
 /// the same report until it has computed a newer one (at most once a second), while a dashboard or a process
 /// owner's tool may ask every few milliseconds: building the messages was a twentieth of what the server
 /// allocated during the bench's streaming ingest. The messages are only ever serialised once made, so calls
-/// can share them.
+/// can share them. The projection prepares each report's answer for all types (<see cref="Prepare"/>) before it
+/// hands the report out; the one before stays at hand for the queries that still hold it meanwhile.
 /// </summary>
 public sealed class LeadTimesResponses(IOptions<AnalyticsOptions> options)
 {
     private readonly int minGroupSize = options.Value.MinGroupSize;
     private Made? last;
+    private Made? beforeLast;
 
     /// <summary>The report for <paramref name="journeyType"/> (all types when null) in its contract form.</summary>
     public Contract.LeadTimesReport For(LeadTimeReport report, string? journeyType)
@@ -29,15 +31,33 @@ public sealed class LeadTimesResponses(IOptions<AnalyticsOptions> options)
         {
             return new Contract.LeadTimesReport { Checkpoint = report.Checkpoint ?? 0 };
         }
-        var made = last;
-        if (made is null || !ReferenceEquals(made.Report, report))
-        {
-            last = made = new Made(report, report.Suppress(minGroupSize), new ConcurrentDictionary<string, Contract.LeadTimesReport>(StringComparer.Ordinal));
-        }
+        var made = MadeFor(report);
         return made.ByJourneyType.GetOrAdd(
             journeyType ?? "",
             static (type, shown) => LeadTimesMapping.ToContract(shown, type.Length == 0 ? null : type),
             made.Shown);
+    }
+
+    /// <summary>
+    /// Makes the answer for all journey types of <paramref name="report"/>, and its bytes, before any query asks: the
+    /// first query to meet a report would otherwise wait for them.
+    /// </summary>
+    public void Prepare(LeadTimeReport report) => SerializedOnce.Of(For(report, null));
+
+    private Made MadeFor(LeadTimeReport report)
+    {
+        var (latest, before) = (last, beforeLast);
+        if (latest is not null && ReferenceEquals(latest.Report, report))
+        {
+            return latest;
+        }
+        if (before is not null && ReferenceEquals(before.Report, report))
+        {
+            return before;
+        }
+        var made = new Made(report, report.Suppress(minGroupSize), new ConcurrentDictionary<string, Contract.LeadTimesReport>(StringComparer.Ordinal));
+        (last, beforeLast) = (made, latest);
+        return made;
     }
 
     /// <param name="Report">The projection's report, as the key.</param>

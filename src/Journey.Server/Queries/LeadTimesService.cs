@@ -73,4 +73,7 @@ internal static class SerializedOnce
         new((message, context) => context.Complete(Of(message)), generated.ContextualDeserializer);
 
     public static byte[] Of(IMessage message) => Bytes.GetValue(message, static m => m.ToByteArray());
+
+    /// <summary>Whether <paramref name="message"/>'s bytes have been made.</summary>
+    public static bool Holds(IMessage message) => Bytes.TryGetValue(message, out _);
 }

@@ -46,10 +46,13 @@ public sealed class ReportPathTests
         // What is not in the report is answered, empty, but not remembered.
         Assert.Empty(unknown.JourneyTypes);
         Assert.NotSame(unknown, responses.For(report, "finnes-ikke"));
-        // Another report, even an equal one, is made again.
+        // Another report, even an equal one, is made again; the one before stays at hand for the queries that still hold it.
         var next = report with { };
-        Assert.NotSame(all, responses.For(next, null));
-        Assert.Equal(all, responses.For(next, null));
+        var nextAll = responses.For(next, null);
+        Assert.NotSame(all, nextAll);
+        Assert.Equal(all, nextAll);
+        Assert.Same(all, responses.For(report, null));
+        Assert.Same(nextAll, responses.For(next, null));
     }
 
     [Fact]
@@ -122,6 +125,42 @@ public sealed class ReportPathTests
         Assert.True(before.Checkpoint < last);
         Assert.True(after.Checkpoint >= last, $"answered as of {after.Checkpoint}, the journeys end at {last}");
         Assert.Equal(5UL, after.JourneyTypes.Single().Journeys);
+    }
+
+    [Fact]
+    public async Task a_refreshed_report_is_handed_out_with_its_answer_already_made()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var grain = server.Services.GetRequiredService<IGrainFactory>().GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key);
+        var appended = await server.AppendAsAgenciesAsync(Enumerable.Range(0, 5).SelectMany(_ => Events.HandComputedJourney(Events.NewPerson())));
+
+        // Asking makes the grain refresh its report off its turn; the one that holds the journeys comes from such a refresh.
+        var report = await Wait.UntilAsync(grain.GetReportAsync, r => r.Checkpoint >= appended.Max(a => a.Accepted.Position), "the report to hold the journeys");
+
+        // Its answer for all journey types, in bytes, was made before any query met it.
+        var answer = server.Services.GetRequiredService<LeadTimesResponses>().For(report, null);
+        Assert.True(SerializedOnce.Holds(answer), "the answer's bytes were left for the first query to make");
+        Assert.Equal(5UL, answer.JourneyTypes.Single(t => t.JourneyType == "fa-barn").Journeys);
+    }
+
+    [Fact]
+    public async Task the_first_query_as_new_traffic_arrives_after_a_quiet_spell_is_answered_without_waiting_for_a_report()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var grain = server.Services.GetRequiredService<IGrainFactory>().GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key);
+        var quiet = await grain.GetCurrentReportAsync();
+        // A quiet spell: the last report, complete, grows older than two refresh intervals (a second each here).
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var appended = await server.AppendAsAgenciesAsync(Events.HandComputedJourney(Events.NewPerson()));
+        var last = appended.Max(a => a.Accepted.Position);
+        await Wait.UntilAsync(grain.EnsureRunningAsync, s => s.Checkpoint >= last, "the fold to reach the journey");
+
+        // The fold has held the new events for a moment only: the report of the quiet spell is answered as it is ...
+        var first = await grain.GetReportAsync();
+        Assert.Same(quiet, first);
+        // ... and the query set a fresh one under way, which the next queries get.
+        var next = await Wait.UntilAsync(grain.GetReportAsync, r => r.Checkpoint >= last, "a refreshed report");
+        Assert.Equal(1L, next.JourneyTypes.Single(t => t.JourneyType == "fa-barn").Journeys);
     }
 
     [Theory]
