@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Grpc.Core;
 using Journey.Cli.Commands;
 
 namespace Journey.Cli;
@@ -20,4 +21,39 @@ public static class JourneyCli
         MigrateCommand.Create(),
         BenchCommand.Create(),
     };
+
+    /// <summary>
+    /// Runs the tool on <paramref name="args"/>: failures a person can act on get one clear line on standard error and
+    /// a distinct exit status, not a stack trace.
+    /// </summary>
+    /// <returns>The command's exit status; 3 when the server cannot be reached, 4 when it refused the call, 5 when it did
+    /// not answer within <c>--timeout</c>, 1 for input the tool cannot use.</returns>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            return await Create().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable)
+        {
+            await Console.Error.WriteLineAsync("journey: the server cannot be reached. Is it running (dotnet run --project src/Journey.Server), and is --server right?");
+            return 3;
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.DeadlineExceeded)
+        {
+            await Console.Error.WriteLineAsync(
+                $"journey: the server did not answer within the time allowed (--timeout, {CommonOptions.DefaultTimeoutSeconds} s unless given). It may be busy or stuck: try again, or allow longer.");
+            return 5;
+        }
+        catch (RpcException ex)
+        {
+            await Console.Error.WriteLineAsync($"journey: the server refused the call: {ex.StatusCode}: {ex.Status.Detail}");
+            return 4;
+        }
+        catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"journey: {ex.Message}");
+            return 1;
+        }
+    }
 }

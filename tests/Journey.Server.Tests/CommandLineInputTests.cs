@@ -1,8 +1,13 @@
+using System.Net;
+using System.Net.Sockets;
 using Journey.Server.Tests.Infrastructure;
 
 namespace Journey.Server.Tests;
 
-/// <summary>A count the tool cannot work with is refused as the command line is read, naming the option.</summary>
+/// <summary>
+/// A count the tool cannot work with is refused as the command line is read, naming the option; a server that does not
+/// answer is given up on with a clear line.
+/// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class CommandLineInputTests
 {
@@ -17,6 +22,7 @@ public sealed class CommandLineInputTests
     [InlineData(new[] { "import", "log.xes", "--journey-type", "x", "--agency", "kommune", "--batch-size", "0" }, "--batch-size must be at least 1; it was 0.")]
     [InlineData(new[] { "replay", "--count", "0" }, "--count must be at least 1; it was 0.")]
     [InlineData(new[] { "replay", "--quiet", "--runs", "0" }, "--runs must be at least 1; it was 0.")]
+    [InlineData(new[] { "leadtimes", "--timeout", "0" }, "--timeout must be at least 1; it was 0.")]
     public async Task a_count_out_of_range_is_refused_before_anything_runs(string[] args, string reason)
     {
         var (exit, output, error) = await CommandLine.RunAsync(args);
@@ -25,5 +31,37 @@ public sealed class CommandLineInputTests
         Assert.Contains(reason, output + error, StringComparison.Ordinal);
         // A parse error, not an exception from inside the command.
         Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("leadtimes")]
+    [InlineData("opportunities")]
+    public async Task a_server_that_takes_the_connection_but_never_answers_is_given_up_on_after_the_timeout(string command)
+    {
+        // A listener that accepts and then says nothing, as a stuck server or a wrong port behind a proxy does.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new List<TcpClient>();
+        var accepting = Task.Run(async () =>
+        {
+            while (true)
+            {
+                var client = await silent.AcceptTcpClientAsync();
+                lock (held)
+                {
+                    held.Add(client);
+                }
+            }
+        });
+        var address = $"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}";
+
+        var (exit, output, error) = await CommandLine.RunAsync(command, "--server", address, "--token", "not-needed", "--timeout", "1");
+
+        Assert.Equal(5, exit);
+        Assert.Contains("did not answer within the time allowed (--timeout", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+        silent.Stop();
+        await accepting.ContinueWith(_ => { }, TaskScheduler.Default);
+        held.ForEach(c => c.Dispose());
     }
 }

@@ -28,6 +28,22 @@ public static class CommonOptions
         Description = $"The bearer token to call with (default: ${TokenSource.EnvironmentVariable}, else a development token signed with the key in --data-dir)",
     };
 
+    public const int DefaultTimeoutSeconds = 30;
+
+    /// <summary>
+    /// How long a command waits for a one-off answer (lead times, opportunities): a server that accepted the connection but
+    /// never answers would otherwise hold the command for ever.
+    /// </summary>
+    public static Option<int> Timeout() => new Option<int>("--timeout")
+    {
+        Description = "Seconds to wait for the server's answer",
+        DefaultValueFactory = _ => DefaultTimeoutSeconds,
+    }.AtLeast(1);
+
+    /// <summary>The deadline of a call made now under <paramref name="timeout"/>.</summary>
+    public static DateTime Deadline(ParseResult parse, Option<int> timeout) =>
+        DateTime.UtcNow.AddSeconds(parse.GetValue(timeout));
+
     public static Option<string> DataDir() => new("--data-dir")
     {
         Description = "A Development server's data directory, whose key signs development tokens",

@@ -17,12 +17,13 @@ public static class LeadTimesCommand
         var journeyType = new Option<string?>("--journey-type") { Description = "Only this journey type" };
         var token = CommonOptions.Token();
         var dataDir = CommonOptions.DataDir();
-        var command = new Command("leadtimes", "Show end-to-end and per-service lead times") { server, json, journeyType, token, dataDir };
+        var timeout = CommonOptions.Timeout();
+        var command = new Command("leadtimes", "Show end-to-end and per-service lead times") { server, json, journeyType, token, dataDir, timeout };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var channel = CommonOptions.Channel(parse.GetValue(server)!, CommonOptions.Tokens(parse, token, dataDir), Roles.ProcessOwner);
             var report = await new Contract.LeadTimes.LeadTimesClient(channel)
-                .GetLeadTimesAsync(new Contract.GetLeadTimesRequest { JourneyType = parse.GetValue(journeyType) ?? "" }, cancellationToken: cancellationToken);
+                .GetLeadTimesAsync(new Contract.GetLeadTimesRequest { JourneyType = parse.GetValue(journeyType) ?? "" }, deadline: CommonOptions.Deadline(parse, timeout), cancellationToken: cancellationToken);
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(ToJson(report));

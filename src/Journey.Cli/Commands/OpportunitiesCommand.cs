@@ -23,9 +23,10 @@ public static class OpportunitiesCommand
         var agency = new Option<string?>("--agency") { Description = "Only this agency's services" };
         var token = CommonOptions.Token();
         var dataDir = CommonOptions.DataDir();
+        var timeout = CommonOptions.Timeout();
         var command = new Command("opportunities", "Rank the services where the citizen waits to apply for what the public sector already knows")
         {
-            server, json, journeyType, from, to, agency, token, dataDir,
+            server, json, journeyType, from, to, agency, token, dataDir, timeout,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -37,7 +38,7 @@ public static class OpportunitiesCommand
                 ToMonth = parse.GetValue(to) ?? "",
                 Agency = parse.GetValue(agency) ?? "",
             };
-            var ranking = await new Contract.Analytics.AnalyticsClient(channel).GetProactiveOpportunitiesAsync(query, cancellationToken: cancellationToken);
+            var ranking = await new Contract.Analytics.AnalyticsClient(channel).GetProactiveOpportunitiesAsync(query, deadline: CommonOptions.Deadline(parse, timeout), cancellationToken: cancellationToken);
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(ToJson(ranking));

@@ -26,7 +26,7 @@ public static class CommandLine
         AnsiConsole.Console = console;
         try
         {
-            var exit = await JourneyCli.Create().Parse(args).InvokeAsync();
+            var exit = await JourneyCli.RunAsync(args);
             return (exit, output.ToString(), error.ToString());
         }
         finally

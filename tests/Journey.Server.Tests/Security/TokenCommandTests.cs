@@ -99,8 +99,9 @@ public sealed class TokenCommandTests
             var refused = await RunAsync("leadtimes", "--json", "--server", server.Address);
 
             Assert.Equal(0, allowed.Exit);
-            Assert.Equal(1, refused.Exit);
-            Assert.Contains("PermissionDenied", refused.Error, StringComparison.Ordinal);
+            // The status the tool exits with when the server refuses a call (JourneyCli.RunAsync).
+            Assert.Equal(4, refused.Exit);
+            Assert.Contains("the server refused the call: PermissionDenied", refused.Error, StringComparison.Ordinal);
         }
         finally
         {
