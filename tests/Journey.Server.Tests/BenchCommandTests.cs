@@ -37,7 +37,7 @@ public sealed class BenchCommandTests
         }
         Assert.True(root.TryGetProperty("bytesPerJourney", out _));
         Assert.Equal((0, 0, 0), (root.GetProperty("queriesUnanswered").GetInt32(), root.GetProperty("liveQueriesUnanswered").GetInt32(), root.GetProperty("readNodeQueriesUnanswered").GetInt32()));
-        // The live phase: a tenth of the events, every one stored, at the pace asked for (the default).
+        // The live phase: a tenth of the events (the backfill's journeys' next steps), every one stored, at the pace asked for (the default).
         Assert.Equal((200, 0, 5000), (root.GetProperty("liveIngestEvents").GetInt32(), root.GetProperty("liveRejected").GetInt32(), root.GetProperty("liveIngestTargetEventsPerSecond").GetInt32()));
         // The server's garbage collections during each ingest phase, and the read node's while streaming (a run this small may have none).
         foreach (var phase in new[] { "streamingServer", "unaryServer", "liveServer", "readNode" })

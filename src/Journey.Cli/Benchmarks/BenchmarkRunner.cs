@@ -153,12 +153,13 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, Action<string>
     /// <summary>
     /// Live ingest: agencies streaming small batches at a steady pace well below what the server can take (as they
     /// send what happens when it happens, rather than a backfill as fast as it goes), while a process owner queries.
-    /// It runs on the settled server, after the backfill's journeys have gone idle, as live traffic meets a server
-    /// most of the time; its first queries are those a process owner makes as traffic resumes.
+    /// It runs on the settled server, after the backfill's journeys have gone idle, and sends their next steps: as in
+    /// production, where a journey's steps are days apart, each event wakes its journey, which reads its history first.
+    /// Its first queries are those a process owner makes as traffic resumes.
     /// </summary>
     private async Task<QueriedIngest> LiveAsync(ServerProcess server, IngestDriver ingest, JourneyBatch batch, CancellationToken cancellationToken)
     {
-        Report($"Live ingest: {batch.Events.Count:N0} events over {batch.Journeys:N0} journeys at {settings.LiveEventsPerSecond:N0} events/s in batches of {settings.LiveBatchSize}, with lead-time queries");
+        Report($"Live ingest: {batch.Events.Count:N0} events, the next steps of {batch.Journeys:N0} idle journeys, at {settings.LiveEventsPerSecond:N0} events/s in batches of {settings.LiveBatchSize}, with lead-time queries");
         return await QueriedIngestAsync(
             server, acks => ingest.StreamAsync(batch, settings.LiveBatchSize, settings.LiveEventsPerSecond, acks, cancellationToken), cancellationToken);
     }

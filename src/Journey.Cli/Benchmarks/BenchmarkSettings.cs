@@ -28,7 +28,7 @@ public sealed record BenchmarkSettings
     public int BatchesInFlight { get; init; } = 4;
 
     /// <summary>
-    /// Pace of the live phase: events a second in all, streamed as they happen (new journeys, each a step at a time)
+    /// Pace of the live phase: events a second in all, streamed as they happen (the next step of journeys the backfill began)
     /// while a process owner queries. A tenth of <see cref="Events"/> are sent so.
     /// </summary>
     public double LiveEventsPerSecond { get; init; } = 5_000;

@@ -6,7 +6,8 @@ namespace Journey.Cli.Benchmarks;
 
 /// <summary>
 /// The events one run sends, generated before anything is timed: the streamed backfill, the unary
-/// live events (journeys of their own, so nothing is a duplicate), and a small warm-up.
+/// events (journeys of their own, so nothing is a duplicate), a small warm-up, the live phase's next steps of the
+/// backfill's journeys, and the read node phase's new journeys.
 /// </summary>
 internal sealed class Workload
 {
@@ -29,7 +30,11 @@ internal sealed class Workload
 
     public JourneyBatch WarmUpUnary { get; }
 
-    /// <summary>Live traffic at a steady pace: a tenth of <see cref="Streamed"/>, new journeys each moving a step at a time.</summary>
+    /// <summary>
+    /// Live traffic: a tenth of <see cref="Streamed"/>'s count of events, each the next step of a journey the backfill began
+    /// (one step of each, then a second, …). A journey's steps are days apart, so in production its grain has gone idle
+    /// before the next one comes: each of these events activates its journey, which reads its history first.
+    /// </summary>
     public JourneyBatch Live { get; }
 
     /// <summary>New journeys streamed at the end, while a read node answers queries: a quarter of <see cref="Streamed"/>.</summary>
@@ -41,13 +46,16 @@ internal sealed class Workload
     public static Workload Generate(JourneyCatalog catalog, BenchmarkSettings settings)
     {
         var perJourney = settings.Events / (double)settings.Journeys;
+        var liveEvents = Math.Max(1, settings.Events / 10);
+        // Of each journey a step more than the live phase needs on average, for journeys that end early.
+        var (streamed, continued) = Split(catalog, settings.Seed, settings.Journeys, settings.Events, liveEvents / settings.Journeys + 2);
         // Different seeds, different persons: the sets are different journeys with different ids.
         return new Workload(
-            Take(catalog, settings.Seed, settings.Journeys, settings.Events),
+            streamed,
             Interleave(Take(catalog, settings.Seed + 1, UnaryJourneys(settings.UnaryEvents, perJourney), settings.UnaryEvents)),
             Take(catalog, settings.Seed + 2, WarmUpEvents(settings.Events) / 10, WarmUpEvents(settings.Events)),
             Interleave(Take(catalog, settings.Seed + 3, WarmUpEvents(settings.UnaryEvents) / 10, WarmUpEvents(settings.UnaryEvents))),
-            Interleave(Take(catalog, settings.Seed + 5, Math.Max(1, settings.Journeys / 10), Math.Max(1, settings.Events / 10))),
+            First(Interleave(continued), liveEvents),
             Take(catalog, settings.Seed + 4, Math.Max(1, settings.Journeys / 4), Math.Max(1, settings.Events / 4)));
     }
 
@@ -82,6 +90,13 @@ internal sealed class Workload
         return batch with { Events = interleaved };
     }
 
+    /// <summary>The first <paramref name="events"/> of <paramref name="batch"/>, and how many journeys they are of.</summary>
+    private static JourneyBatch First(JourneyBatch batch, int events)
+    {
+        var first = batch.Events.Take(events).ToList();
+        return new JourneyBatch(first, first.Select(e => (e.JourneyType, e.Subject)).Distinct().Count());
+    }
+
     // A tenth, at least a few thousand. The server is a large body of code (Kestrel, gRPC, Orleans, SQLite
     // and ours): with a warm-up of 2 % its JIT was still compiling some 500 methods a second (a fifth of a
     // core) well into the measured run, which is start-up cost, not the steady state being measured.
@@ -95,14 +110,24 @@ internal sealed class Workload
     /// each journey's first steps, in order (the simulator gives about twenty per journey, more than the
     /// ten a million events over 100,000 journeys asks for). A journey short of its share passes the rest on.
     /// </summary>
-    internal static JourneyBatch Take(JourneyCatalog catalog, int seed, int journeys, int events)
+    internal static JourneyBatch Take(JourneyCatalog catalog, int seed, int journeys, int events) =>
+        Split(catalog, seed, journeys, events, 0).Taken;
+
+    /// <summary>
+    /// <see cref="Take"/>, and of each journey up to <paramref name="restPerJourney"/> of the steps after those taken, in
+    /// the same order: what comes next in the journeys.
+    /// </summary>
+    private static (JourneyBatch Taken, JourneyBatch Next) Split(JourneyCatalog catalog, int seed, int journeys, int events, int restPerJourney)
     {
         var list = new List<Contract.JourneyEvent>(events);
+        var rest = new List<Contract.JourneyEvent>();
+        var restJourneys = 0;
         var taken = 0;
         if (journeys > 0)
         {
             var journey = -1;
             var quota = 0;
+            var restOfJourney = 0;
             Contract.JourneyEvent? previous = null;
             foreach (var e in new JourneySimulator(catalog, seed).Generate(journeys))
             {
@@ -112,6 +137,7 @@ internal sealed class Workload
                     // Cumulative shares, so the quotas add up to exactly the events asked for.
                     quota += (int)((long)(journey + 1) * events / journeys - (long)journey * events / journeys);
                     taken++;
+                    restOfJourney = 0;
                 }
                 previous = e;
                 if (quota > 0)
@@ -119,9 +145,15 @@ internal sealed class Workload
                     list.Add(e);
                     quota--;
                 }
+                else if (restOfJourney < restPerJourney)
+                {
+                    restJourneys += restOfJourney == 0 ? 1 : 0;
+                    rest.Add(e);
+                    restOfJourney++;
+                }
             }
         }
-        return new JourneyBatch(list, taken);
+        return (new JourneyBatch(list, taken), new JourneyBatch(rest, restJourneys));
     }
 }
 
