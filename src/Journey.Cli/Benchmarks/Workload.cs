@@ -47,7 +47,7 @@ internal sealed class Workload
     {
         var perJourney = settings.Events / (double)settings.Journeys;
         var liveEvents = Math.Max(1, settings.Events / 10);
-        // Of each journey a step more than the live phase needs on average, for journeys that end early.
+        // Of each journey two steps more than the live phase needs on average, for journeys that end early.
         var (streamed, continued) = Split(catalog, settings.Seed, settings.Journeys, settings.Events, liveEvents / settings.Journeys + 2);
         // Different seeds, different persons: the sets are different journeys with different ids.
         return new Workload(
@@ -114,20 +114,20 @@ internal sealed class Workload
         Split(catalog, seed, journeys, events, 0).Taken;
 
     /// <summary>
-    /// <see cref="Take"/>, and of each journey up to <paramref name="restPerJourney"/> of the steps after those taken, in
+    /// <see cref="Take"/>, and of each journey up to <paramref name="nextPerJourney"/> of the steps after those taken, in
     /// the same order: what comes next in the journeys.
     /// </summary>
-    private static (JourneyBatch Taken, JourneyBatch Next) Split(JourneyCatalog catalog, int seed, int journeys, int events, int restPerJourney)
+    private static (JourneyBatch Taken, JourneyBatch Next) Split(JourneyCatalog catalog, int seed, int journeys, int events, int nextPerJourney)
     {
         var list = new List<Contract.JourneyEvent>(events);
-        var rest = new List<Contract.JourneyEvent>();
-        var restJourneys = 0;
+        var next = new List<Contract.JourneyEvent>();
+        var nextJourneys = 0;
         var taken = 0;
         if (journeys > 0)
         {
             var journey = -1;
             var quota = 0;
-            var restOfJourney = 0;
+            var nextOfJourney = 0;
             Contract.JourneyEvent? previous = null;
             foreach (var e in new JourneySimulator(catalog, seed).Generate(journeys))
             {
@@ -137,7 +137,7 @@ internal sealed class Workload
                     // Cumulative shares, so the quotas add up to exactly the events asked for.
                     quota += (int)((long)(journey + 1) * events / journeys - (long)journey * events / journeys);
                     taken++;
-                    restOfJourney = 0;
+                    nextOfJourney = 0;
                 }
                 previous = e;
                 if (quota > 0)
@@ -145,15 +145,15 @@ internal sealed class Workload
                     list.Add(e);
                     quota--;
                 }
-                else if (restOfJourney < restPerJourney)
+                else if (nextOfJourney < nextPerJourney)
                 {
-                    restJourneys += restOfJourney == 0 ? 1 : 0;
-                    rest.Add(e);
-                    restOfJourney++;
+                    nextJourneys += nextOfJourney == 0 ? 1 : 0;
+                    next.Add(e);
+                    nextOfJourney++;
                 }
             }
         }
-        return (new JourneyBatch(list, taken), new JourneyBatch(rest, restJourneys));
+        return (new JourneyBatch(list, taken), new JourneyBatch(next, nextJourneys));
     }
 }
 
