@@ -22,8 +22,8 @@ public interface ILeadTimeProjectionGrain : IGrainWithStringKey
     Task<ProjectionStatus> EnsureRunningAsync();
 
     /// <summary>
-    /// The figures as of the projection's checkpoint: the last report made, at once, unless the fold has held
-    /// events it lacks for longer than two refresh intervals; then it is made again first.
+    /// The figures as of the projection's checkpoint: the last report made, at once, while it is younger than
+    /// two refresh intervals; an older one behind the fold is made again first.
     /// </summary>
     [AlwaysInterleave, Alias("GetReport")]
     Task<LeadTimeReport> GetReportAsync();
@@ -87,8 +87,8 @@ internal sealed partial class LeadTimeProjectionGrain(
     private Task refreshing = Task.CompletedTask;
     private long lastRefresh;
     private TimeSpan lastRefreshTook;
-    // Since when (a Stopwatch timestamp) the fold has held events the current report lacks; 0 while it lacks none.
-    private long unreportedSince;
+    // When the fold's state in the current report was taken.
+    private long reportTakenAt = Stopwatch.GetTimestamp();
     private long savedEvents = -1;
     private DateTimeOffset lastSaved = DateTimeOffset.UtcNow;
 
@@ -112,6 +112,7 @@ internal sealed partial class LeadTimeProjectionGrain(
         LogStarting(projection.Checkpoint, projection.EventsApplied);
         // The first query must not wait: the state at activation (a snapshot, or nothing) is reported now.
         report = projection.Report();
+        reportTakenAt = Stopwatch.GetTimestamp();
         var from = projection.Checkpoint;
         feed = new ProjectionFeed(store, logger);
         pump = Task.Run(() => feed.RunAsync(from, stopping.Token), CancellationToken.None);
@@ -141,12 +142,12 @@ internal sealed partial class LeadTimeProjectionGrain(
     /// <remarks>
     /// Answers at once with the last report. When the fold has moved on since, a fresh one is computed off
     /// the grain's turn for the queries after this one — while queries keep coming, at most one refresh
-    /// interval (and a report's making) late. A report that has lacked folded events for longer than two
-    /// intervals (a whole burst folded while nobody asked) is made again before it is answered, so a process
-    /// owner who asks once after an import sees the import. What counts is how long the report has lacked
-    /// something, not its age: after a quiet spell the first events of new traffic do not make the first
-    /// query wait for a report (after the quiet spell's release, one made from scratch: 0.2 s at 30,000 journeys,
-    /// 0.7–0.9 s at 110,000, on two cores).
+    /// interval (and a report's making) late. After a quiet spell the last report may be from before a whole
+    /// burst: one older than two intervals is made again before it is answered, so a process owner who asks
+    /// once after an import sees the import. That first query after a quiet spell waits for the report's making,
+    /// which after the quiet spell's release starts from scratch (0.2 s at 30,000 journeys, 0.7–0.9 s at 110,000, on
+    /// two cores): answering the quiet spell's report at once instead, while the first events of new traffic are
+    /// folded, cannot be told apart from answering one without a short import that has just ended.
     /// </remarks>
     public async Task<LeadTimeReport> GetReportAsync()
     {
@@ -158,7 +159,7 @@ internal sealed partial class LeadTimeProjectionGrain(
         {
             refreshing = RefreshAsync();
         }
-        if (unreportedSince != 0 && Stopwatch.GetElapsedTime(unreportedSince) > MaxReportLag)
+        if (Stopwatch.GetElapsedTime(reportTakenAt) > MaxReportAge)
         {
             await refreshing;
         }
@@ -171,7 +172,7 @@ internal sealed partial class LeadTimeProjectionGrain(
         var current = await ReadAsync(p => p.Report());
         // Reads of the projection take turns with each other and with the fold, so nothing newer can have
         // been reported meanwhile.
-        Publish(current, taken);
+        (report, reportTakenAt) = (current, taken);
         return current;
     }
 
@@ -187,8 +188,8 @@ internal sealed partial class LeadTimeProjectionGrain(
 
     private TimeSpan RefreshInterval => RefreshIntervalAfter(lastRefreshTook);
 
-    /// <summary>How long a report may lack folded events and still be answered without making a fresh one first.</summary>
-    internal TimeSpan MaxReportLag => RefreshInterval * 2;
+    /// <summary>The oldest report answered without making a fresh one first, when the fold has moved on since.</summary>
+    internal TimeSpan MaxReportAge => RefreshInterval * 2;
 
     /// <summary>How long after starting a refresh that took <paramref name="took"/> the next may start.</summary>
     internal static TimeSpan RefreshIntervalAfter(TimeSpan took) =>
@@ -204,22 +205,12 @@ internal sealed partial class LeadTimeProjectionGrain(
             // first query to meet the report: ~3 ms at 30,000 journeys, up to tens under load, once a second.
             await Task.Run(() => responses.Prepare(fresh));
             lastRefreshTook = Stopwatch.GetElapsedTime(started);
-            Publish(fresh, started);
+            (report, reportTakenAt) = (fresh, started);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogReportFailed(ex);
         }
-    }
-
-    /// <summary>
-    /// Makes <paramref name="fresh"/>, the fold's state at <paramref name="takenAt"/>, the report answered. On the grain's
-    /// turn; a drain may have folded more since it was taken, which it lacks from then at the latest.
-    /// </summary>
-    private void Publish(LeadTimeReport fresh, long takenAt)
-    {
-        report = fresh;
-        unreportedSince = fresh.Checkpoint == projection.Checkpoint ? 0 : takenAt;
     }
 
     /// <summary>Runs <paramref name="read"/> on the thread pool once the fold (or another read) is done; the fold waits meanwhile.</summary>
@@ -281,10 +272,6 @@ internal sealed partial class LeadTimeProjectionGrain(
                 }
             }
             feed.Return(chunk);
-            if (unreportedSince == 0 && report.Checkpoint != projection.Checkpoint)
-            {
-                unreportedSince = Stopwatch.GetTimestamp();
-            }
         }
         if (projection.EventsApplied != savedEvents && DateTimeOffset.UtcNow - lastSaved >= options.Value.Projections.SnapshotInterval)
         {
