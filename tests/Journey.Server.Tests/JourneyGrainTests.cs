@@ -101,6 +101,31 @@ public sealed class JourneyGrainTests(JourneyGrainTests.Cluster cluster) : IClas
         Assert.Equal(1ul, again[1].StreamRevision);
     }
 
+    // A journey's events are searched by a scan while it is short and through an index once long (past 32): a journey
+    // woken from the log with 30 events, then taken past the limit in one call, must know every one either way.
+    [Fact]
+    public async Task a_long_journey_woken_from_the_log_knows_every_event_before_and_after_it_grows_past_the_scan()
+    {
+        var key = $"journey-test-{Guid.NewGuid():N}";
+        var early = Enumerable.Range(0, 30).Select(i => Pending(Guid.NewGuid(), $"early {i}")).ToArray();
+        var stored = await cluster.Host.GrainFactory.GetGrain<IJourneyGrain>(key).RecordAsync(early);
+        await cluster.Host.GrainFactory.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var grain = cluster.Host.GrainFactory.GetGrain<IJourneyGrain>(key);
+
+        var late = Enumerable.Range(0, 10).Select(i => Pending(Guid.NewGuid(), $"late {i}")).ToArray();
+        var grown = await grain.RecordAsync([early[3], .. late, early[29]]);
+        var again = await grain.RecordAsync([early[0], late[9], Pending(early[17].EventId, "changed"), Pending(late[4].EventId, "changed")]);
+
+        Assert.Equal(RecordStatus.Duplicate, grown[0].Status);
+        Assert.Equal(stored[3].Position, grown[0].Position);
+        Assert.Equal(Enumerable.Range(30, 10).Select(r => (ulong)r), grown[1..11].Select(o => o.StreamRevision));
+        Assert.Equal((RecordStatus.Duplicate, stored[29].Position), (grown[11].Status, grown[11].Position));
+        Assert.Equal(
+            [RecordStatus.Duplicate, RecordStatus.Duplicate, RecordStatus.IdConflict, RecordStatus.IdConflict],
+            again.Select(o => o.Status));
+        Assert.Equal([stored[0].Position, grown[10].Position, stored[17].Position, grown[5].Position], again.Select(o => o.Position));
+    }
+
     [Fact]
     public async Task a_journey_appended_to_by_another_writer_reloads_and_continues()
     {
