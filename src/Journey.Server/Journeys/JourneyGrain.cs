@@ -220,7 +220,8 @@ internal sealed partial class JourneyGrain(IEventStore store, ILogger<JourneyGra
     /// </summary>
     internal sealed class StoredEvents
     {
-        private const int ScanLimit = 32;
+        // Past this many events a journey's ids are looked up through an index rather than scanned.
+        private const int IndexedFrom = 32;
 
         private Guid[] ids = [];
         private StoredEvent[] events = [];
@@ -254,7 +255,7 @@ internal sealed partial class JourneyGrain(IEventStore store, ILogger<JourneyGra
             events[Count] = stored;
             index?.Add(id, Count);
             Count++;
-            if (index is null && Count > ScanLimit)
+            if (index is null && Count > IndexedFrom)
             {
                 index = new Dictionary<Guid, int>(Count * 2);
                 for (var i = 0; i < Count; i++)

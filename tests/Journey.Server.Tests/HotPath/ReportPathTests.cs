@@ -15,7 +15,7 @@ public sealed class ReportPathTests
     public async Task the_lead_time_report_crosses_a_grain_call_without_being_copied()
     {
         await using var server = await RunningServer.StartAsync();
-        var grain = server.Services.GetRequiredService<IGrainFactory>().GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key);
+        var grain = Projection(server);
 
         var first = await grain.GetReportAsync();
         var second = await grain.GetReportAsync();
@@ -28,9 +28,9 @@ public sealed class ReportPathTests
     public async Task a_reports_contract_form_is_made_once_per_report_and_journey_type()
     {
         await using var server = await RunningServer.StartAsync();
-        var grain = server.Services.GetRequiredService<IGrainFactory>().GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key);
+        var grain = Projection(server);
         var appended = await server.AppendAsAgenciesAsync(Events.HandComputedJourney(Events.NewPerson()));
-        var report = await Wait.UntilAsync(grain.GetReportAsync, r => r.Checkpoint >= appended.Max(a => a.Accepted.Position), "the report to hold the journey");
+        var report = await ReportHoldingAsync(grain, appended.Max(a => a.Accepted.Position));
         var responses = server.Services.GetRequiredService<LeadTimesResponses>();
 
         var all = responses.For(report, null);
@@ -59,9 +59,9 @@ public sealed class ReportPathTests
     public async Task an_answer_goes_out_as_bytes_made_once_for_its_message()
     {
         await using var server = await RunningServer.StartAsync();
-        var grain = server.Services.GetRequiredService<IGrainFactory>().GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key);
-        var appended = await server.AppendAsAgenciesAsync(Enumerable.Range(0, 5).SelectMany(_ => Events.HandComputedJourney(Events.NewPerson())));
-        var report = await Wait.UntilAsync(grain.GetReportAsync, r => r.Checkpoint >= appended.Max(a => a.Accepted.Position), "the report to hold the journeys");
+        var grain = Projection(server);
+        var last = await StoreFiveJourneysAsync(server);
+        var report = await ReportHoldingAsync(grain, last);
         var made = server.Services.GetRequiredService<LeadTimesResponses>().For(report, null);
 
         // Over gRPC, what the client reads is the message the server made, figures and all.
@@ -111,12 +111,11 @@ public sealed class ReportPathTests
     public async Task one_query_after_a_quiet_spell_answers_with_what_was_folded_meanwhile()
     {
         await using var server = await RunningServer.StartAsync();
-        var grain = server.Services.GetRequiredService<IGrainFactory>().GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key);
+        var grain = Projection(server);
         var before = await server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest());
-        var appended = await server.AppendAsAgenciesAsync(Enumerable.Range(0, 5).SelectMany(_ => Events.HandComputedJourney(Events.NewPerson())));
-        var last = appended.Max(a => a.Accepted.Position);
+        var last = await StoreFiveJourneysAsync(server);
         // Folded while nobody asked: the last report made is still the one before the journeys.
-        await Wait.UntilAsync(grain.EnsureRunningAsync, s => s.Checkpoint >= last, "the fold to reach the journeys");
+        await FoldedAsync(grain, last);
         // Older than two refresh intervals (a second each for a projection this small) by now.
         await Task.Delay(TimeSpan.FromSeconds(2.5));
 
@@ -131,11 +130,11 @@ public sealed class ReportPathTests
     public async Task a_refreshed_report_is_handed_out_with_its_answer_already_made()
     {
         await using var server = await RunningServer.StartAsync();
-        var grain = server.Services.GetRequiredService<IGrainFactory>().GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key);
-        var appended = await server.AppendAsAgenciesAsync(Enumerable.Range(0, 5).SelectMany(_ => Events.HandComputedJourney(Events.NewPerson())));
+        var grain = Projection(server);
+        var last = await StoreFiveJourneysAsync(server);
 
         // Asking makes the grain refresh its report off its turn; the one that holds the journeys comes from such a refresh.
-        var report = await Wait.UntilAsync(grain.GetReportAsync, r => r.Checkpoint >= appended.Max(a => a.Accepted.Position), "the report to hold the journeys");
+        var report = await ReportHoldingAsync(grain, last);
 
         // Its answer for all journey types, in bytes, was made before any query met it.
         var answer = server.Services.GetRequiredService<LeadTimesResponses>().For(report, null);
@@ -147,13 +146,12 @@ public sealed class ReportPathTests
     public async Task a_query_as_soon_as_a_short_import_is_stored_sees_the_import()
     {
         await using var server = await RunningServer.StartAsync();
-        var grain = server.Services.GetRequiredService<IGrainFactory>().GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key);
+        var grain = Projection(server);
         await grain.GetCurrentReportAsync();
         // The server has been up a while: its last report is older than two refresh intervals (a second each here).
         await Task.Delay(TimeSpan.FromSeconds(2.5));
-        var appended = await server.AppendAsAgenciesAsync(Enumerable.Range(0, 5).SelectMany(_ => Events.HandComputedJourney(Events.NewPerson())));
-        var last = appended.Max(a => a.Accepted.Position);
-        await Wait.UntilAsync(grain.EnsureRunningAsync, s => s.Checkpoint >= last, "the fold to reach the journeys");
+        var last = await StoreFiveJourneysAsync(server);
+        await FoldedAsync(grain, last);
         // The import is over and folded, within two refresh intervals of its start; the next command comes a moment later.
         await Task.Delay(TimeSpan.FromMilliseconds(300));
 
@@ -162,6 +160,22 @@ public sealed class ReportPathTests
         Assert.True(answered.Checkpoint >= last, $"answered as of {answered.Checkpoint}, the journeys end at {last}");
         Assert.Equal(5UL, answered.JourneyTypes.Single().Journeys);
     }
+
+    private static ILeadTimeProjectionGrain Projection(RunningServer server) =>
+        server.Services.GetRequiredService<IGrainFactory>().GetGrain<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key);
+
+    /// <summary>Five journeys of type fa-barn stored as their agencies; returns the last event's position.</summary>
+    private static async Task<ulong> StoreFiveJourneysAsync(RunningServer server)
+    {
+        var appended = await server.AppendAsAgenciesAsync(Enumerable.Range(0, 5).SelectMany(_ => Events.HandComputedJourney(Events.NewPerson())));
+        return appended.Max(a => a.Accepted.Position);
+    }
+
+    private static Task<Domain.LeadTimes.LeadTimeReport> ReportHoldingAsync(ILeadTimeProjectionGrain grain, ulong last) =>
+        Wait.UntilAsync(grain.GetReportAsync, r => r.Checkpoint >= last, "the report to hold the journeys");
+
+    private static Task<ProjectionStatus> FoldedAsync(ILeadTimeProjectionGrain grain, ulong last) =>
+        Wait.UntilAsync(grain.EnsureRunningAsync, s => s.Checkpoint >= last, "the fold to reach the journeys");
 
     [Theory]
     [InlineData(5, 1_000)]      // small projections: at most once a second
