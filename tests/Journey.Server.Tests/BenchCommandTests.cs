@@ -30,11 +30,14 @@ public sealed class BenchCommandTests
             "storeBaselineEventsPerSecond", "streamingIngestEventsPerSecond", "unaryIngestEventsPerSecond",
             "rebuildEventsPerSecond", "queryP99Milliseconds", "serverWorkingSetBytes",
             "liveIngestEventsPerSecond", "liveQueryP99Milliseconds", "liveQueries", "liveServerCpuMicrosecondsPerEvent",
-            "readNodeQueryP99Milliseconds", "readNodeQueries", "readNodeCpuMicrosecondsPerEvent", "readNodePeakWorkingSetBytes",
+            "readNodeQueryP99Milliseconds", "readNodeQueries", "readNodePeakWorkingSetBytes",
         })
         {
             Assert.True(root.GetProperty(figure).GetDouble() > 0, figure);
         }
+        // A process's CPU time is counted in clock ticks of 10 ms: in a run this small, the read node may fold its
+        // 500 events and answer its queries within one, and its figure is then 0 (CI saw it once).
+        Assert.True(root.GetProperty("readNodeCpuMicrosecondsPerEvent").GetDouble() >= 0, "readNodeCpuMicrosecondsPerEvent");
         Assert.True(root.TryGetProperty("bytesPerJourney", out _));
         Assert.Equal((0, 0, 0), (root.GetProperty("queriesUnanswered").GetInt32(), root.GetProperty("liveQueriesUnanswered").GetInt32(), root.GetProperty("readNodeQueriesUnanswered").GetInt32()));
         // The live phase: a tenth of the events (the backfill's journeys' next steps), every one stored, at the pace asked for (the default).
