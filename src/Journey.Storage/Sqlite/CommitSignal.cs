@@ -1,6 +1,6 @@
 namespace Journey.Storage.Sqlite;
 
-/// <summary>Wakes live subscriptions in this process as soon as the writer commits.</summary>
+/// <summary>Wakes live subscriptions and the checkpointer in this process as soon as the writer commits (an append, or a slice of an index).</summary>
 internal sealed class CommitSignal
 {
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -364,6 +364,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 _names.WriteSlice(nameSlice);
             }
             transaction.Commit();
+            // A commit like any other: the checkpointer counts the WAL as written again. Without it, the slices an idle
+            // writer writes after the checkpointer's idle TRUNCATE stayed in the WAL until the next append.
+            _committed.Pulse();
             if (ids)
             {
                 _ids.SliceWritten();
