@@ -53,15 +53,25 @@ public sealed class CommandLineInputTests
                 }
             }
         });
-        var address = $"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}";
+        try
+        {
+            var address = $"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}";
 
-        var (exit, output, error) = await CommandLine.RunAsync(command, "--server", address, "--token", "not-needed", "--timeout", "1");
+            var (exit, output, error) = await CommandLine.RunAsync(command, "--server", address, "--token", "not-needed", "--timeout", "1");
 
-        Assert.Equal(5, exit);
-        Assert.Contains("did not answer within the time allowed (--timeout", error, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
-        silent.Stop();
-        await accepting.ContinueWith(_ => { }, TaskScheduler.Default);
-        held.ForEach(c => c.Dispose());
+            Assert.Equal(5, exit);
+            Assert.Contains("did not answer within the time allowed (--timeout", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            // Also when an assertion fails: the accepting loop ends and the held connections close.
+            silent.Stop();
+            await accepting.ContinueWith(_ => { }, TaskScheduler.Default);
+            lock (held)
+            {
+                held.ForEach(c => c.Dispose());
+            }
+        }
     }
 }
