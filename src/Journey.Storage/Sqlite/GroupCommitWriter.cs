@@ -208,6 +208,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     /// <summary>True once the event-id filter is built (tests use it).</summary>
     internal bool IdsReady => !_ids.Stale;
 
+    /// <summary>Event ids held in memory and ids read again from the log (<see cref="EventIdIndex.ReadFromLog"/>); tests use them.</summary>
+    internal (int Held, long ReadFromLog) Ids => (_ids.Held, _ids.ReadFromLog);
+
     /// <summary>
     /// Idle: the page cache (up to <see cref="SqliteEventStoreOptions.CacheSizeKib"/>) and the stream cache
     /// go back to the allocator; the next burst reads the pages it needs again.

@@ -398,6 +398,64 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task a_writer_that_finds_another_processs_commit_reads_only_the_events_it_did_not_know()
+    {
+        // Two processes on one file take turns, as a server and its read node do in audit.db: each transaction finds
+        // the other's commit. What one writer holds in memory must not be read again from the log each time.
+        await using var one = await SqliteEventStore.OpenAsync(DatabasePath);
+        await using var two = await SqliteEventStore.OpenAsync(DatabasePath);
+        var mine = new List<(string Stream, EventData Event, ulong Position)>();
+        for (var i = 0; i < 50; i++)
+        {
+            var stream = NewStream($"one{i}");
+            var events = Events(10);
+            var result = await one.AppendAsync(stream, ExpectedRevision.NoStream, events);
+            mine.Add((stream, events[9], result.Positions[9]));
+        }
+        var theirs = Events(1);
+        var theirsAt = (await two.AppendAsync(NewStream("two"), ExpectedRevision.NoStream, theirs)).Positions[0];
+        var before = one.Writer.Ids;
+
+        await one.AppendAsync(NewStream("after"), ExpectedRevision.NoStream, Events(1));
+
+        var after = one.Writer.Ids;
+        Assert.Equal(1, after.ReadFromLog - before.ReadFromLog);
+        Assert.Equal(before.Held + 2, after.Held);
+        // Each still refuses the other's ids, and its own, wherever they come again.
+        var reused = await Assert.ThrowsAsync<DuplicateEventIdException>(() => one.AppendAsync(NewStream("x"), ExpectedRevision.Any, theirs));
+        Assert.Equal(theirsAt, reused.ExistingPosition);
+        foreach (var (stream, e, position) in mine.Where((_, i) => i % 7 == 0))
+        {
+            var refused = await Assert.ThrowsAsync<DuplicateEventIdException>(() => two.AppendAsync(NewStream("y"), ExpectedRevision.Any, [e]));
+            Assert.Equal((stream, position), (refused.ExistingStream, refused.ExistingPosition));
+        }
+    }
+
+    [Fact]
+    public async Task ids_another_process_has_written_to_the_id_table_are_let_go_and_still_found()
+    {
+        // One holds its ids (runs of 65,536, and never idle); two writes every id it holds, one's included, once idle.
+        await using var one = await SqliteEventStore.OpenAsync(DatabasePath, new SqliteEventStoreOptions { IdleAfter = Timeout.InfiniteTimeSpan });
+        await using var two = await SqliteEventStore.OpenAsync(DatabasePath, new SqliteEventStoreOptions { IdleAfter = TimeSpan.FromMilliseconds(50) });
+        var first = Events(6);
+        var stream = NewStream("one");
+        await one.AppendAsync(stream, ExpectedRevision.NoStream, first);
+        await two.AppendAsync(NewStream("two"), ExpectedRevision.NoStream, Events(3));
+        using (var connection = OpenRaw(DatabasePath))
+        {
+            await WaitUntilAsync(() => (long)Scalar(connection, "SELECT COUNT(*) FROM event_ids")! == 9);
+        }
+        Assert.Equal(6, one.Writer.Ids.Held);
+
+        await one.AppendAsync(stream, ExpectedRevision.Exact(5), Events(1));
+
+        Assert.Equal(1, one.Writer.Ids.Held);
+        var retry = await one.AppendAsync(stream, ExpectedRevision.NoStream, first);
+        Assert.Equal(new ulong[] { 1, 2, 3, 4, 5, 6 }, retry.Positions);
+        await Assert.ThrowsAsync<DuplicateEventIdException>(() => one.AppendAsync(NewStream("x"), ExpectedRevision.Any, [first[3]]));
+    }
+
+    [Fact]
     public async Task a_store_of_the_first_layout_moves_its_ids_to_the_id_table_and_still_refuses_them_elsewhere()
     {
         var ids = new[] { Guid.NewGuid(), Guid.NewGuid() };
