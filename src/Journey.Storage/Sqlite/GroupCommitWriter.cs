@@ -73,6 +73,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _findEvent = Command("SELECT stream, revision FROM events WHERE position = $position", ("$position", SqliteType.Integer));
         _dataVersion = Command("PRAGMA data_version");
         _restartWal = Command("PRAGMA wal_checkpoint(RESTART)");
+        SteadyBusyWait.Install(connection, options.BusyTimeout);
         _loop = new Thread(WriteLoop) { IsBackground = true, Name = "Journey store writer" };
         _loop.Start();
     }
@@ -415,7 +416,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         }
         finally
         {
-            SQLitePCL.raw.sqlite3_busy_timeout(handle, (int)_options.BusyTimeout.TotalMilliseconds);
+            SteadyBusyWait.Install(_connection, _options.BusyTimeout);
         }
     }
 

@@ -1020,6 +1020,42 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task an_append_waits_for_another_processs_write_lock_trying_again_steadily_and_is_stored_once_it_is_let_go()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath);
+        await store.AppendAsync(NewStream("first"), ExpectedRevision.NoStream, Events(1));
+        using var busy = OpenRaw(DatabasePath);
+        var transaction = busy.BeginTransaction(deferred: false);
+        var retriesBefore = SteadyBusyWait.Retries;
+
+        var waiting = store.AppendAsync(NewStream("waits"), ExpectedRevision.NoStream, Events(1));
+        await Task.Delay(200);
+
+        Assert.False(waiting.IsCompleted);
+        // The writer's own handler, every millisecond, rather than SQLite's sleeps of 1, 2, 5, 10 … ms (or, past them,
+        // Microsoft.Data.Sqlite's of 150 ms).
+        Assert.True(SteadyBusyWait.Retries - retriesBefore > 1, "the writer did not try again by itself");
+        transaction.Rollback();
+        transaction.Dispose();
+        Assert.Equal(new ulong[] { 2 }, (await waiting).Positions);
+    }
+
+    [Fact]
+    public async Task an_append_that_waits_longer_than_the_busy_timeout_for_another_processs_lock_fails_and_the_next_is_stored()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, new SqliteEventStoreOptions { BusyTimeout = TimeSpan.FromMilliseconds(100) });
+        using var busy = OpenRaw(DatabasePath);
+        using (busy.BeginTransaction(deferred: false))
+        {
+            var refused = await Assert.ThrowsAsync<SqliteException>(() => store.AppendAsync(NewStream("refused"), ExpectedRevision.NoStream, Events(1)));
+            Assert.Equal(5, refused.SqliteErrorCode); // SQLITE_BUSY: "database is locked"
+        }
+
+        Assert.Equal(new ulong[] { 1 }, (await store.AppendAsync(NewStream("next"), ExpectedRevision.NoStream, Events(1))).Positions);
+        Assert.Equal(0, await CountAsync(store, "refused"));
+    }
+
+    [Fact]
     public async Task a_store_that_wrote_nothing_closes_without_waiting_for_another_processs_writer()
     {
         var options = new SqliteEventStoreOptions { BusyTimeout = TimeSpan.FromSeconds(20) };
