@@ -105,7 +105,7 @@ internal sealed class EventIdIndex : IDisposable
             }
             else if (indexedThrough > _heldAfter)
             {
-                // Another writer's run: its ids are in the table now.
+                // A run has been written since (another writer's; this one's own are let go as they commit): its ids are in the table.
                 foreach (var (id, position) in _held)
                 {
                     if (position <= indexedThrough)

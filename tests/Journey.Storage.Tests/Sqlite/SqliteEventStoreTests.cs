@@ -401,8 +401,9 @@ public sealed class SqliteEventStoreTests : IDisposable
     public async Task a_writer_that_finds_another_processs_commit_reads_only_the_events_it_did_not_know()
     {
         // Two processes on one file take turns, as a server and its read node do in audit.db: each transaction finds
-        // the other's commit. What one writer holds in memory must not be read again from the log each time.
-        await using var one = await SqliteEventStore.OpenAsync(DatabasePath);
+        // the other's commit. What one writer holds in memory must not be read again from the log each time. (Never idle:
+        // an idle writer writes what it holds to the id table.)
+        await using var one = await SqliteEventStore.OpenAsync(DatabasePath, new SqliteEventStoreOptions { IdleAfter = Timeout.InfiniteTimeSpan });
         await using var two = await SqliteEventStore.OpenAsync(DatabasePath);
         var mine = new List<(string Stream, EventData Event, ulong Position)>();
         for (var i = 0; i < 50; i++)
