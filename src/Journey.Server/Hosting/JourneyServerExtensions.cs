@@ -114,7 +114,7 @@ public static class JourneyServerExtensions
         if (options.Store == StoreKind.Sqlite)
         {
             builder.Services.AddKeyedSingleton<IEventStore>(AuditTrail.StoreKey, (_, _) =>
-                SqliteEventStore.OpenAsync(Path.Combine(options.DataDir, AuditStoreFile)).GetAwaiter().GetResult());
+                SqliteEventStore.OpenAsync(Path.Combine(options.DataDir, AuditStoreFile), new SqliteEventStoreOptions { WriteLoneAppendsOnCallersThread = true }).GetAwaiter().GetResult());
         }
         builder.Services.AddSingleton(sp => new AuditTrail(
             sp.GetKeyedService<IEventStore>(AuditTrail.StoreKey) ?? sp.GetRequiredService<IEventStore>(),

@@ -26,6 +26,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly CommitSignal _committed;
     private readonly WalRestart _restart;
     private readonly BlockingCollection<AppendRequest> _queue = new(new ConcurrentQueue<AppendRequest>());
+    // Held while the connection writes: by the loop, or by a caller writing its lone append itself.
+    private readonly Lock _writing = new();
 
     // Each stream's number and last revision as committed (or as written by the open transaction), so that
     // checking an expected revision costs no query.
@@ -87,6 +89,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     public Task<AppendResult> EnqueueAsync(AppendRequest request, CancellationToken cancellationToken)
     {
         request.CancelWith(cancellationToken);
+        if (_options.WriteLoneAppendsOnCallersThread && Volatile.Read(ref _queued) == 0 && TryWriteAlone(request))
+        {
+            return request.Completion;
+        }
         Interlocked.Increment(ref _queued);
         try
         {
@@ -101,11 +107,45 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         return request.Completion;
     }
 
+    /// <summary>
+    /// Writes <paramref name="request"/> in a transaction of its own on the caller's thread (<see cref="SqliteEventStoreOptions.WriteLoneAppendsOnCallersThread"/>),
+    /// unless the writer is writing or the store is closing: then false, and it is queued as any other.
+    /// </summary>
+    private bool TryWriteAlone(AppendRequest request)
+    {
+        if (!_writing.TryEnter())
+        {
+            return false;
+        }
+        try
+        {
+            if (_queue.IsAddingCompleted)
+            {
+                return false;
+            }
+            // A request its caller withdrew first has its answer (cancelled) already.
+            if (request.TryTake())
+            {
+                _batch.Clear();
+                _batch.Add(request);
+                WriteBatch();
+            }
+            return true;
+        }
+        finally
+        {
+            _writing.Exit();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         // Requests already queued are still written: their callers may be waiting for the acknowledgement.
         _queue.CompleteAdding();
         await _stopped.Task.ConfigureAwait(false);
+        // A caller writing its own append began before the store started closing: its transaction ends first.
+        _writing.Enter();
+        _writing.Exit();
         _queue.Dispose();
         _insert.Dispose();
         _ids.Dispose();
@@ -135,7 +175,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         {
             if (_options.BuildIdFilterAtOpen)
             {
-                PrepareIndexes();
+                lock (_writing)
+                {
+                    PrepareIndexes();
+                }
             }
             // Blocks until a request comes, then takes whatever else is queued, up to a batch. After a
             // burst, the first wait that times out releases what only the burst needed.
@@ -144,33 +187,38 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             {
                 if (!_queue.TryTake(out var first, wroteSinceIdle ? _options.IdleAfterMilliseconds : Timeout.Infinite))
                 {
-                    if (_queue.IsCompleted)
+                    lock (_writing)
                     {
                         WriteHeld();
-                        break;
+                        if (_queue.IsCompleted)
+                        {
+                            break;
+                        }
+                        ReleaseMemory();
                     }
-                    WriteHeld();
-                    ReleaseMemory();
                     wroteSinceIdle = false;
                     continue;
                 }
                 wroteSinceIdle = true;
-                _batch.Clear();
-                var events = 0;
-                for (var request = first; request is not null; request = events < _options.MaxBatchEvents && _queue.TryTake(out var next) ? next : null)
+                lock (_writing)
                 {
-                    // Taken first, counted out after: a request no longer counted as queued can no longer be withdrawn.
-                    var taken = request.TryTake();
-                    Interlocked.Decrement(ref _queued);
-                    if (taken)
+                    _batch.Clear();
+                    var events = 0;
+                    for (var request = first; request is not null; request = events < _options.MaxBatchEvents && _queue.TryTake(out var next) ? next : null)
                     {
-                        _batch.Add(request);
-                        events += request.Events.Length;
+                        // Taken first, counted out after: a request no longer counted as queued can no longer be withdrawn.
+                        var taken = request.TryTake();
+                        Interlocked.Decrement(ref _queued);
+                        if (taken)
+                        {
+                            _batch.Add(request);
+                            events += request.Events.Length;
+                        }
                     }
-                }
-                if (_batch.Count > 0)
-                {
-                    WriteBatch();
+                    if (_batch.Count > 0)
+                    {
+                        WriteBatch();
+                    }
                 }
             }
         }

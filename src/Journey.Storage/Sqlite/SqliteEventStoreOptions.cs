@@ -90,6 +90,14 @@ public sealed record SqliteEventStoreOptions
     /// </summary>
     public TimeSpan IdleAfter { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// An append that finds nothing queued and the writer not writing is written on the caller's thread, in a
+    /// transaction of its own, rather than handed to the writer's thread and its answer handed back: for a store of
+    /// lone, latency-bound appends (the audit trail, one record before each read is answered). Appends that come
+    /// together still share a transaction through the queue.
+    /// </summary>
+    public bool WriteLoneAppendsOnCallersThread { get; init; }
+
     internal int IdleAfterMilliseconds => IdleAfter == Timeout.InfiniteTimeSpan ? Timeout.Infinite : (int)Math.Min(int.MaxValue, Math.Ceiling(IdleAfter.TotalMilliseconds));
 
     internal void Validate()

@@ -1057,6 +1057,50 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task a_lone_append_is_written_on_its_callers_thread_when_the_store_is_asked_to()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, new SqliteEventStoreOptions { WriteLoneAppendsOnCallersThread = true });
+        var transactions = store.Writer.TransactionsCommitted;
+
+        var append = store.AppendAsync(NewStream("alone"), ExpectedRevision.NoStream, Events(2));
+
+        // Durable before the call returned: no hand-off to the writer's thread and back.
+        Assert.True(append.IsCompletedSuccessfully);
+        Assert.Equal(new ulong[] { 1, 2 }, (await append).Positions);
+        Assert.Equal(transactions + 1, store.Writer.TransactionsCommitted);
+        await using var reopened = await SqliteEventStore.OpenAsync(DatabasePath);
+        Assert.Equal(2, await reopened.ReadAllAsync(ReadDirection.Forwards).CountAsync());
+    }
+
+    [Fact]
+    public async Task appends_written_on_callers_threads_and_by_the_writer_at_once_each_land_once_in_order()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, new SqliteEventStoreOptions { WriteLoneAppendsOnCallersThread = true });
+        var streams = Enumerable.Range(0, 20).Select(i => NewStream($"s{i}")).ToArray();
+
+        // 20 callers at once, 25 appends each in turn on a stream of their own: some find the writer idle and write
+        // themselves, the rest queue and share its transactions.
+        var results = await Task.WhenAll(streams.Select(stream => Task.Run(async () =>
+        {
+            var positions = new List<ulong>();
+            for (var i = 0; i < 25; i++)
+            {
+                var result = await store.AppendAsync(stream, i == 0 ? ExpectedRevision.NoStream : ExpectedRevision.Exact((ulong)i - 1), Events(1));
+                Assert.Equal((ulong)i, result.NextExpectedRevision);
+                positions.Add(result.Positions[0]);
+            }
+            return (stream, positions);
+        })));
+
+        var all = await ToListAsync(store.ReadAllAsync(ReadDirection.Forwards));
+        Assert.Equal(Enumerable.Range(1, 500).Select(p => (ulong)p), all.Select(e => e.Position));
+        foreach (var (stream, positions) in results)
+        {
+            Assert.Equal(positions, all.Where(e => e.Stream == stream).Select(e => e.Position));
+        }
+    }
+
+    [Fact]
     public async Task a_store_that_wrote_nothing_closes_without_waiting_for_another_processs_writer()
     {
         var options = new SqliteEventStoreOptions { BusyTimeout = TimeSpan.FromSeconds(20) };
