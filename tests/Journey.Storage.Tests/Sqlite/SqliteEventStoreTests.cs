@@ -1101,6 +1101,42 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task closing_while_callers_write_their_own_appends_loses_none_it_acknowledged()
+    {
+        var store = await SqliteEventStore.OpenAsync(DatabasePath, new SqliteEventStoreOptions { WriteLoneAppendsOnCallersThread = true });
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<(string Stream, ulong Position)>();
+        using var go = new ManualResetEventSlim();
+        var callers = Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
+        {
+            go.Wait();
+            for (var i = 0; ; i++)
+            {
+                var stream = NewStream($"c{c}-{i}");
+                try
+                {
+                    var result = await store.AppendAsync(stream, ExpectedRevision.NoStream, Events(1));
+                    acknowledged.Add((stream, result.Positions[0]));
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+            }
+        })).ToArray();
+
+        go.Set();
+        await WaitUntilAsync(() => acknowledged.Count >= 200);
+        await store.DisposeAsync();
+        // Every caller ends: refused once the store is closed, never left waiting.
+        await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(30));
+
+        await using var reopened = await SqliteEventStore.OpenAsync(DatabasePath);
+        var stored = (await ToListAsync(reopened.ReadAllAsync(ReadDirection.Forwards))).ToDictionary(e => e.Stream, e => e.Position);
+        Assert.All(acknowledged, a => Assert.Equal(a.Position, stored[a.Stream]));
+        Assert.Equal(Enumerable.Range(1, stored.Count).Select(p => (ulong)p), stored.Values.Order());
+    }
+
+    [Fact]
     public async Task a_store_that_wrote_nothing_closes_without_waiting_for_another_processs_writer()
     {
         var options = new SqliteEventStoreOptions { BusyTimeout = TimeSpan.FromSeconds(20) };
