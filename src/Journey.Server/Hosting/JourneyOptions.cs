@@ -105,8 +105,14 @@ public sealed class OrleansOptions
 
 public sealed class ProjectionOptions
 {
-    /// <summary>How often the projection's state and checkpoint are saved together.</summary>
-    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>How often, while events arrive, the projection's state and checkpoint are saved together.</summary>
+    /// <remarks>
+    /// A restart folds the events after the last save again (at a million or more a second), so a longer interval
+    /// costs a restart little. Each save writes every journey's state, ~13 MB at 100,000 journeys, through as many
+    /// megabytes of large arrays: every 5 s that was about a third of a read node's CPU at 5,000 events a second, and
+    /// collections of the whole heap in the server and the read node alike.
+    /// </remarks>
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class LimitsOptions
