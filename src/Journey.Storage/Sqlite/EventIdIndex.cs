@@ -32,8 +32,6 @@ internal sealed class EventIdIndex : IDisposable
     // The last position whose id the filter has, now and when the open transaction began.
     private long _filteredThrough;
     private long _filteredAtBegin;
-    // ids_indexed_through when the held ids were last brought up to date: the ids held are of the events after it.
-    private long _heldAfter;
     // The run of ids being written to the table, sorted by key (the id's bytes as the table orders them, read as
     // one big-endian number); how far it is written is in _runs.
     private KeyValuePair<Guid, long>[]? _run;
@@ -96,6 +94,7 @@ internal sealed class EventIdIndex : IDisposable
         try
         {
             _heldInTransaction.Clear();
+            var known = _runs.Indexed;
             var indexedThrough = _runs.ReadIndexedThrough();
             if (Stale)
             {
@@ -103,9 +102,9 @@ internal sealed class EventIdIndex : IDisposable
                 BuildFilter(indexedThrough);
                 _filteredThrough = indexedThrough;
             }
-            else if (indexedThrough > _heldAfter)
+            else if (indexedThrough > known)
             {
-                // A run has been written since (another writer's; this one's own are let go as they commit): its ids are in the table.
+                // Another writer has written a run since (this one's own let their ids go as they commit): its ids are in the table.
                 foreach (var (id, position) in _held)
                 {
                     if (position <= indexedThrough)
@@ -114,7 +113,6 @@ internal sealed class EventIdIndex : IDisposable
                     }
                 }
             }
-            _heldAfter = indexedThrough;
             // Every event up to _filteredThrough is in the filter, and held unless indexed: only later ones are new.
             _eventsAfter.Parameters[0].Value = _filteredThrough;
             using var reader = _eventsAfter.ExecuteReader();

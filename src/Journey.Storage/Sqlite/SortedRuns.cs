@@ -51,6 +51,9 @@ internal sealed class SortedRuns : IDisposable
         _setIndexedThrough.Transaction = transaction;
     }
 
+    /// <summary>How far the index is complete, as this writer last read it or wrote a run.</summary>
+    public long Indexed => _indexed;
+
     /// <summary>Reads how far the index is complete, in the open transaction.</summary>
     public long ReadIndexedThrough()
     {
