@@ -117,6 +117,7 @@ internal sealed class CompiledJourneyType
         }
         ActivityIndexByUtf8 = byUtf8.GetAlternateLookup<ReadOnlySpan<byte>>();
         JourneysByUtf8 = Journeys.GetAlternateLookup<ReadOnlySpan<byte>>();
+        LifeEventActivity = ActivityIndex[definition.LifeEventActivity];
     }
 
     public JourneyTypeDefinition Definition { get; }
@@ -134,6 +135,9 @@ internal sealed class CompiledJourneyType
 
     /// <summary>UTF-8 of <see cref="Id"/>, compared with each event's journey type when the fold decodes no strings.</summary>
     public byte[] Utf8Id { get; }
+
+    /// <summary>Index of the life event's activity: the only one with the <see cref="RoleKind.LifeEvent"/> role.</summary>
+    public short LifeEventActivity { get; }
 
     /// <summary>Index → activity code.</summary>
     public string[] ActivityCodes { get; }
@@ -171,20 +175,66 @@ internal sealed class CompiledJourneyType
     /// <summary>Cubes an event has made outdated, kept to be made again in (<see cref="JourneyTypeCubes.Build"/>).</summary>
     private JourneyTypeCubes? outdatedCubes;
 
-    /// <summary>The cubes of every journey applied so far: those made last, or made now (in the outdated ones).</summary>
+    /// <summary>
+    /// The months (<see cref="MonthOf"/>) of the journeys that changed since the cubes were made, before and after the
+    /// change: only their cubes are made again. Kept while there are cubes to make again, empty otherwise.
+    /// </summary>
+    private readonly HashSet<int> changedMonths = [];
+
+    /// <summary>The cubes of every journey applied so far: those made last, or made now (from the outdated ones).</summary>
     public JourneyTypeCubes CurrentCubes()
     {
         if (Cubes is null)
         {
-            Cubes = JourneyTypeCubes.Build(this, outdatedCubes);
+            Cubes = JourneyTypeCubes.Build(this, outdatedCubes, changedMonths);
             outdatedCubes = null;
+            changedMonths.Clear();
         }
         return Cubes;
     }
 
-    /// <summary>An event of this type was applied: the cubes and figures no longer hold.</summary>
-    public void Outdate()
+    /// <summary>Journeys folded into cubes so far, by every <see cref="CurrentCubes"/> that made them: what a report cost.</summary>
+    public long JourneysFolded { get; set; }
+
+    /// <summary>
+    /// The month whose cube holds a journey with <paramref name="events"/> (in journey order): that of its first life
+    /// event (<see cref="JourneyTypeCubes.MonthOf"/>), or <see cref="JourneyTimeline.NoLifeEvent"/>.
+    /// </summary>
+    public int MonthOf(ReadOnlySpan<TimelineEntry> events)
     {
+        foreach (ref readonly var e in events)
+        {
+            if (e.Activity == LifeEventActivity)
+            {
+                return JourneyTypeCubes.MonthOf(e);
+            }
+        }
+        return JourneyTimeline.NoLifeEvent;
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="entry"/> into <paramref name="journey"/> (<paramref name="isNew"/> when it had no event
+    /// yet): the cubes and figures no longer hold. While there are cubes to make again, the journey's month before and
+    /// after is remembered, so that only those months' cubes are made again; with none (a rebuild's fold, or after
+    /// <see cref="ReleaseCubes"/>), nothing is looked at.
+    /// </summary>
+    public void Insert(ref JourneyTimeline journey, TimelineEntry entry, bool isNew)
+    {
+        if (Cubes is null && outdatedCubes is null)
+        {
+            journey.Insert(entry);
+            Figures = null;
+            return;
+        }
+        var before = isNew ? JourneyTimeline.NoLifeEvent : MonthOf(journey.Entries);
+        journey.Insert(entry);
+        // Only a life event can move a journey to another month (a new one without it joins the journeys without).
+        var after = entry.Activity == LifeEventActivity ? MonthOf(journey.Entries) : before;
+        if (!isNew)
+        {
+            changedMonths.Add(before);
+        }
+        changedMonths.Add(after);
         outdatedCubes ??= Cubes;
         Cubes = null;
         Figures = null;
@@ -195,6 +245,7 @@ internal sealed class CompiledJourneyType
     {
         Cubes = null;
         outdatedCubes = null;
+        changedMonths.Clear();
         spareTotal = null;
     }
 

@@ -25,33 +25,70 @@ internal sealed class JourneyTypeCubes
     public MonthCube NoMonth { get; }
 
     /// <summary>
-    /// The cubes of every journey of <paramref name="type"/>, made in the cubes of <paramref name="outdated"/> (its
-    /// figures from before the last events, emptied) when given: the arrays a report's values fill are then those the
-    /// last report filled, and a report made again and again while events arrive allocates hardly anything.
+    /// The cubes of every journey of <paramref name="type"/>. Given the <paramref name="outdated"/> cubes (those of the
+    /// last report) and the <paramref name="changed"/> months (of every journey that changed since, before and after),
+    /// only those months' cubes are emptied and folded again, in their own arrays: the other months' journeys are as
+    /// they were. Live traffic is mostly about recent months, so a report made once a second while it arrives folds
+    /// the journeys of those months, not every journey of the type's history.
     /// </summary>
-    public static JourneyTypeCubes Build(CompiledJourneyType type, JourneyTypeCubes? outdated = null)
+    public static JourneyTypeCubes Build(CompiledJourneyType type, JourneyTypeCubes? outdated, IReadOnlySet<int> changed)
     {
-        // Emptying and pruning a new cube does nothing, so both paths are one.
-        var cubes = outdated ?? new JourneyTypeCubes(type);
-        foreach (var cube in cubes.Months.Values.Append(cubes.NoMonth))
+        if (outdated is null)
+        {
+            var cubes = new JourneyTypeCubes(type);
+            var folder = new JourneyFolder(type);
+            foreach (var journey in type.Journeys.Values)
+            {
+                folder.Fold(journey.Entries, cubes);
+            }
+            type.JourneysFolded += type.Journeys.Count;
+            return cubes;
+        }
+        var again = new List<MonthCube>(changed.Count);
+        foreach (var month in changed)
+        {
+            if (month == JourneyTimeline.NoLifeEvent)
+            {
+                again.Add(outdated.NoMonth);
+            }
+            else if (outdated.Months.TryGetValue(month, out var cube))
+            {
+                again.Add(cube);
+            }
+        }
+        foreach (var cube in again)
         {
             cube.Reset();
         }
-        var folder = new JourneyFolder(type);
+        var refolder = new JourneyFolder(type);
         foreach (var journey in type.Journeys.Values)
         {
-            folder.Fold(journey.Entries, cubes);
+            if (changed.Contains(type.MonthOf(journey.Entries)))
+            {
+                refolder.Fold(journey.Entries, outdated);
+                type.JourneysFolded++;
+            }
         }
         // Only what a fresh build would hold: months that kept a journey, and in each the hand-overs and arcs it has.
-        foreach (var month in cubes.Months.Where(m => m.Value.JourneysSeen == 0).Select(m => m.Key).ToList())
+        foreach (var month in changed)
         {
-            cubes.Months.Remove(month);
+            if (outdated.Months.TryGetValue(month, out var cube) && cube.JourneysSeen == 0)
+            {
+                outdated.Months.Remove(month);
+            }
         }
-        foreach (var cube in cubes.Months.Values.Append(cubes.NoMonth))
+        foreach (var cube in again)
         {
             cube.RemoveUnused();
         }
-        return cubes;
+        return outdated;
+    }
+
+    /// <summary>The month of a journey whose first life event is <paramref name="lifeEvent"/>: year·12 + month − 1 in its own UTC offset.</summary>
+    public static int MonthOf(in TimelineEntry lifeEvent)
+    {
+        var local = new DateTime(lifeEvent.UtcTicks + lifeEvent.OffsetMinutes * TimeSpan.TicksPerMinute, DateTimeKind.Unspecified);
+        return local.Year * 12 + local.Month - 1;
     }
 
     public MonthCube Month(CompiledJourneyType type, int month)
@@ -393,9 +430,7 @@ internal sealed class JourneyFolder(CompiledJourneyType type)
         }
         else
         {
-            var lifeEvent = events[life];
-            var local = new DateTime(lifeEvent.UtcTicks + lifeEvent.OffsetMinutes * TimeSpan.TicksPerMinute, DateTimeKind.Unspecified);
-            cube = cubes.Month(type, local.Year * 12 + local.Month - 1);
+            cube = cubes.Month(type, JourneyTypeCubes.MonthOf(events[life]));
         }
 
         // Process-mining figures: every journey, with or without its life event.

@@ -106,6 +106,9 @@ public sealed class LeadTimeProjection
     /// <summary>Journeys seen, in any state.</summary>
     public int Journeys { get; private set; }
 
+    /// <summary>Journeys the reports so far have folded into their cubes (each report folds those of the months that changed).</summary>
+    internal long JourneysFolded => journeyTypes.Sum(t => t.JourneysFolded);
+
     /// <summary>Folds a whole log (in position order) into a new projection.</summary>
     public static LeadTimeProjection Replay(JourneyCatalog catalog, IEnumerable<(ulong Position, JourneyEvent Event)> log)
     {
@@ -205,8 +208,7 @@ public sealed class LeadTimeProjection
             Journeys++;
         }
         // Every known activity is kept: the directly-follows map and hand-overs need them all.
-        timeline.Insert(new TimelineEntry(at.UtcTicks, (short)at.TotalOffsetMinutes, activity, (byte)initiator));
-        type.Outdate();
+        type.Insert(ref timeline, new TimelineEntry(at.UtcTicks, (short)at.TotalOffsetMinutes, activity, (byte)initiator), isNew: !exists);
     }
 
     /// <summary>The figures over every event applied so far; see the remarks on this class.</summary>

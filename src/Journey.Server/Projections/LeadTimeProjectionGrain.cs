@@ -66,7 +66,8 @@ internal sealed partial class LeadTimeProjectionGrain(
     private static readonly TimeSpan DrainPeriod = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan CatchUpWait = TimeSpan.FromMilliseconds(50);
 
-    // A report over 100,000 journeys takes hundreds of milliseconds of a core: it is computed off the
+    // A report folds again the journeys of every month in which a journey changed: while a backfill touches every
+    // month, that is all 100,000 journeys and hundreds of milliseconds of a core. It is computed off the
     // grain's turn, at most this often and for at most a tenth of the time, while queries get the last one
     // (with the checkpoint it is as of). Computed for up to half the time, it took 7% of the server's CPU
     // during the bench's bulk ingest, CPU the ingest needed.

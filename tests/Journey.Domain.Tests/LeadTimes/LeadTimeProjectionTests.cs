@@ -406,6 +406,29 @@ public sealed class LeadTimeProjectionTests
     }
 
     [Fact]
+    public void a_report_after_events_of_one_months_journeys_folds_only_that_months_journeys_again()
+    {
+        // Journeys born over the whole year; the last step of every journey born in March arrives after the first report.
+        var journeys = RandomJourneys(seed: 5, count: 600);
+        static bool BornInMarch(List<JourneyEvent> journey) => journey.Find(e => e.Activity == Birth) is { } birth && birth.OccurredAt.Month == 3;
+        var late = journeys.Where(j => BornInMarch(j) && j.Count > 1).Select(j => j[^1]).ToList();
+        var early = journeys.SelectMany(j => j).Except(late).ToList();
+        var live = Fold(early);
+        _ = live.Report();
+        var folded = live.JourneysFolded;
+
+        ApplyAll(live, late, firstPosition: (ulong)early.Count + 1);
+        var report = live.Report();
+
+        var afresh = Fold(early.Concat(late)).Report();
+        Assert.Empty(report.DifferencesFrom(afresh));
+        Assert.Equal(afresh, report);
+        Assert.True(late.Count > 20, $"{late.Count} late steps");
+        Assert.Equal(journeys.Count(BornInMarch), live.JourneysFolded - folded);
+        Assert.True(journeys.Count(BornInMarch) < journeys.Count / 8);
+    }
+
+    [Fact]
     public void a_report_made_again_drops_the_arcs_hand_overs_and_months_its_journeys_no_longer_have()
     {
         // One journey, its first event, then the others from the last back: each lands between the first and the one
