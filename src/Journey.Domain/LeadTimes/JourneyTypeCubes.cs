@@ -150,9 +150,13 @@ internal sealed class MonthCube
 
     public ServiceCell Cell(int service, int initiator) => Cells[service * JourneyTypeCubes.Initiators + initiator];
 
+    /// <summary>The month's unfiltered figures, once a report has made them, until the cube is emptied.</summary>
+    public MonthLeadTimes? Figures { get; set; }
+
     /// <summary>Empties the cube and keeps its parts for journeys to be folded in again; see <see cref="JourneyTypeCubes.Build"/>.</summary>
     public void Reset()
     {
+        Figures = null;
         JourneysSeen = 0;
         JourneysWithLifeEvent = 0;
         Completed = 0;

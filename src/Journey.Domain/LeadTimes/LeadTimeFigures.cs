@@ -33,7 +33,9 @@ internal static class LeadTimeFigures
                 continue;
             }
             total.Merge(cube);
-            months.Add(Month(type, month, cube, agency));
+            // A month's unfiltered figures hold until its cube is folded again: a report made while events of recent
+            // months arrive summarises only those months again.
+            months.Add(agency == AllAgencies ? cube.Figures ??= Month(type, month, cube, agency) : Month(type, month, cube, agency));
         }
         total.RemoveUnused();
         var figures = Type(type, total, months, agency);

@@ -37,6 +37,9 @@ public sealed class DurationDistribution
     // The kept values' array once the values went to the sketch, for Reset to keep values in again.
     private long[]? spareExact;
     private int exactCount;
+    // The kept values are in ascending order: made so by the first summary, kept so by merging sorted parts in order,
+    // so a period's figures, merged from months summarised before, need no sort of their own.
+    private bool sorted = true;
     private long count;
     private Int128 sum;
     private long min = long.MaxValue;
@@ -70,6 +73,7 @@ public sealed class DurationDistribution
                 {
                     Array.Resize(ref exact, exactCount == 0 ? 4 : exactCount * 2);
                 }
+                sorted &= exactCount == 0 || exact[exactCount - 1] <= ticks;
                 exact[exactCount++] = ticks;
                 return;
             }
@@ -92,11 +96,12 @@ public sealed class DurationDistribution
         exact ??= spareExact ?? [];
         spareExact = null;
         exactCount = 0;
+        sorted = true;
         positive.Clear();
         negative.Clear();
     }
 
-    /// <summary>Adds every value of <paramref name="other"/>, which is left unchanged.</summary>
+    /// <summary>Adds every value of <paramref name="other"/>, whose values are left as they are (at most put in order).</summary>
     public void Merge(DurationDistribution other)
     {
         ArgumentNullException.ThrowIfNull(other);
@@ -114,7 +119,8 @@ public sealed class DurationDistribution
             {
                 Array.Resize(ref exact, Math.Max(exactCount + other.exactCount, exact.Length * 2));
             }
-            Array.Copy(other.exact, 0, exact, exactCount, other.exactCount);
+            // Each part is sorted once (in place, which changes neither multiset) and stays so for the next merge.
+            MergeSorted(other.Sorted());
             exactCount += other.exactCount;
             return;
         }
@@ -220,8 +226,33 @@ public sealed class DurationDistribution
     {
         // Sorting the kept values in place changes nothing observable: they are a multiset.
         var values = exact.AsSpan(0, exactCount);
-        values.Sort();
+        if (!sorted)
+        {
+            values.Sort();
+            sorted = true;
+        }
         return values;
+    }
+
+    /// <summary>
+    /// Merges the ascending <paramref name="other"/> into the kept values (sorted first when they are not), from the
+    /// back, in the room after them (which the caller has made); <see cref="exactCount"/> is the caller's to advance.
+    /// </summary>
+    private void MergeSorted(ReadOnlySpan<long> other)
+    {
+        var values = exact!;
+        if (other.IsEmpty || exactCount == 0 || Sorted()[^1] <= other[0])
+        {
+            // All of them after all of these, or one side empty: in order as they are.
+            other.CopyTo(values.AsSpan(exactCount));
+            return;
+        }
+        var mine = exactCount - 1;
+        var theirs = other.Length - 1;
+        for (var at = exactCount + other.Length - 1; theirs >= 0; at--)
+        {
+            values[at] = mine >= 0 && values[mine] > other[theirs] ? values[mine--] : other[theirs--];
+        }
     }
 
     /// <summary>
