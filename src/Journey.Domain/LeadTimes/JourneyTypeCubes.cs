@@ -25,6 +25,49 @@ internal sealed class JourneyTypeCubes
     public MonthCube NoMonth { get; }
 
     /// <summary>
+    /// The months before <see cref="prefixEnd"/> merged into one cube, once a report has made it, until one of them is
+    /// folded again: the whole history's figures are then this and the months after it (<see cref="MergeAll"/>).
+    /// </summary>
+    private MonthCube? prefix;
+
+    /// <summary>The first month not in <see cref="prefix"/>: the earliest month folded again by the last partial build.</summary>
+    private int prefixEnd = int.MinValue;
+
+    /// <summary>
+    /// Merges every month and the journeys without a month into <paramref name="total"/> (emptied), in an order whose
+    /// result is the same as any other's (see <see cref="DurationDistribution"/>'s remarks on determinism): the months
+    /// before the earliest one folded again come from a merge kept from the report before, so that while events arrive
+    /// for recent months a report merges those, not the whole history.
+    /// </summary>
+    public void MergeAll(CompiledJourneyType type, MonthCube total)
+    {
+        if (prefix is null && Months.Count > 0 && Months.First().Key < prefixEnd)
+        {
+            prefix = new MonthCube(type);
+            foreach (var (month, cube) in Months)
+            {
+                if (month >= prefixEnd)
+                {
+                    break;
+                }
+                prefix.Merge(cube);
+            }
+        }
+        if (prefix is not null)
+        {
+            total.Merge(prefix);
+        }
+        foreach (var (month, cube) in Months)
+        {
+            if (month >= prefixEnd)
+            {
+                total.Merge(cube);
+            }
+        }
+        total.Merge(NoMonth);
+    }
+
+    /// <summary>
     /// The cubes of every journey of <paramref name="type"/>. Given the <paramref name="outdated"/> cubes (those of the
     /// last report) and the <paramref name="changed"/> months (of every journey that changed since, before and after),
     /// only those months' cubes are emptied and folded again, in their own arrays: the other months' journeys are as
@@ -59,6 +102,14 @@ internal sealed class JourneyTypeCubes
         foreach (var cube in again)
         {
             cube.Reset();
+        }
+        // The merge of the months before the earliest folded again holds; one that takes in a month folded again is
+        // made again, up to that month.
+        var earliest = changed.Where(m => m != JourneyTimeline.NoLifeEvent).DefaultIfEmpty(int.MaxValue).Min();
+        if (earliest < outdated.prefixEnd || outdated.prefix is null)
+        {
+            outdated.prefix = null;
+            outdated.prefixEnd = earliest;
         }
         var refolder = new JourneyFolder(type);
         foreach (var journey in type.Journeys.Values)

@@ -23,7 +23,7 @@ internal static class LeadTimeFigures
         var total = type.TakeTotal();
         if (!filter.HasPeriod)
         {
-            total.Merge(cubes.NoMonth);
+            cubes.MergeAll(type, total);
         }
         var months = new List<MonthLeadTimes>();
         foreach (var (month, cube) in cubes.Months)
@@ -32,7 +32,10 @@ internal static class LeadTimeFigures
             {
                 continue;
             }
-            total.Merge(cube);
+            if (filter.HasPeriod)
+            {
+                total.Merge(cube);
+            }
             // A month's unfiltered figures hold until its cube is folded again: a report made while events of recent
             // months arrive summarises only those months again.
             months.Add(agency == AllAgencies ? cube.Figures ??= Month(type, month, cube, agency) : Month(type, month, cube, agency));
