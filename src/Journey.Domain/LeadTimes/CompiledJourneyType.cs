@@ -176,7 +176,7 @@ internal sealed class CompiledJourneyType
     private JourneyTypeCubes? outdatedCubes;
 
     /// <summary>
-    /// The months (<see cref="MonthOf"/>) of the journeys that changed since the cubes were made, before and after the
+    /// The months (<see cref="JourneyTimeline.Month"/>) of the journeys that changed since the cubes were made, before and after the
     /// change: only their cubes are made again. Kept while there are cubes to make again, empty otherwise.
     /// </summary>
     private readonly HashSet<int> changedMonths = [];
@@ -197,47 +197,27 @@ internal sealed class CompiledJourneyType
     public long JourneysFolded { get; set; }
 
     /// <summary>
-    /// The month whose cube holds a journey with <paramref name="events"/> (in journey order): that of its first life
-    /// event (<see cref="JourneyTypeCubes.MonthOf"/>), or <see cref="JourneyTimeline.NoLifeEvent"/>.
-    /// </summary>
-    public int MonthOf(ReadOnlySpan<TimelineEntry> events)
-    {
-        foreach (ref readonly var e in events)
-        {
-            if (e.Activity == LifeEventActivity)
-            {
-                return JourneyTypeCubes.MonthOf(e);
-            }
-        }
-        return JourneyTimeline.NoLifeEvent;
-    }
-
-    /// <summary>
     /// Inserts <paramref name="entry"/> into <paramref name="journey"/> (<paramref name="isNew"/> when it had no event
     /// yet): the cubes and figures no longer hold. While there are cubes to make again, the journey's month before and
     /// after is remembered, so that only those months' cubes are made again; with none (a rebuild's fold, or after
-    /// <see cref="ReleaseCubes"/>), nothing is looked at.
+    /// <see cref="ReleaseCubes"/>), nothing is remembered.
     /// </summary>
     public void Insert(ref JourneyTimeline journey, TimelineEntry entry, bool isNew)
     {
+        var before = journey.Month;
+        journey.Insert(entry, LifeEventActivity);
+        Figures = null;
         if (Cubes is null && outdatedCubes is null)
         {
-            journey.Insert(entry);
-            Figures = null;
             return;
         }
-        var before = isNew ? JourneyTimeline.NoLifeEvent : MonthOf(journey.Entries);
-        journey.Insert(entry);
-        // Only a life event can move a journey to another month (a new one without it joins the journeys without).
-        var after = entry.Activity == LifeEventActivity ? MonthOf(journey.Entries) : before;
         if (!isNew)
         {
             changedMonths.Add(before);
         }
-        changedMonths.Add(after);
+        changedMonths.Add(journey.Month);
         outdatedCubes ??= Cubes;
         Cubes = null;
-        Figures = null;
     }
 
     /// <summary>Lets go of the cubes, outdated or not; the next report builds them anew.</summary>

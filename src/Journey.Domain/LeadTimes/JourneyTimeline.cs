@@ -49,22 +49,44 @@ internal struct JourneyTimeline
 
     private TimelineEntry[]? entries;
     private int count;
+    // In the room the struct's alignment leaves after the count: a journey's month costs nothing to keep.
+    private int month;
 
-    /// <summary>A timeline of events already in journey order (restoring a snapshot).</summary>
-    public JourneyTimeline(TimelineEntry[] ordered)
+    /// <summary>A timeline of events already in journey order (restoring a snapshot), of a journey type whose life event is <paramref name="lifeEventActivity"/>.</summary>
+    public JourneyTimeline(TimelineEntry[] ordered, short lifeEventActivity)
     {
         entries = ordered;
         count = ordered.Length;
+        month = MonthOf(Entries, lifeEventActivity);
     }
 
     /// <summary>Events in journey order: by instant, ties in arrival order.</summary>
     public readonly ReadOnlySpan<TimelineEntry> Entries => entries.AsSpan(0, count);
 
     /// <summary>
-    /// Inserts an event after every event at or before its instant. Events arrive in position order, so this
-    /// keeps ties in arrival order; a backfill lands in the middle.
+    /// The month whose cube holds the journey, once it has an event: that of its first life event
+    /// (<see cref="JourneyTypeCubes.MonthOf"/>), or <see cref="NoLifeEvent"/>.
     /// </summary>
-    public void Insert(TimelineEntry entry)
+    public readonly int Month => month;
+
+    private static int MonthOf(ReadOnlySpan<TimelineEntry> events, short lifeEventActivity)
+    {
+        foreach (ref readonly var e in events)
+        {
+            if (e.Activity == lifeEventActivity)
+            {
+                return JourneyTypeCubes.MonthOf(e);
+            }
+        }
+        return NoLifeEvent;
+    }
+
+    /// <summary>
+    /// Inserts an event after every event at or before its instant. Events arrive in position order, so this
+    /// keeps ties in arrival order; a backfill lands in the middle. Only a life event (<paramref name="lifeEventActivity"/>)
+    /// can change the journey's <see cref="Month"/>.
+    /// </summary>
+    public void Insert(TimelineEntry entry, short lifeEventActivity)
     {
         if (entries is null || count == entries.Length)
         {
@@ -83,5 +105,9 @@ internal struct JourneyTimeline
         }
         entries[at] = entry;
         count++;
+        if (count == 1 || entry.Activity == lifeEventActivity)
+        {
+            month = MonthOf(Entries, lifeEventActivity);
+        }
     }
 }

@@ -114,7 +114,7 @@ internal sealed class JourneyTypeCubes
         var refolder = new JourneyFolder(type);
         foreach (var journey in type.Journeys.Values)
         {
-            if (changed.Contains(type.MonthOf(journey.Entries)))
+            if (changed.Contains(journey.Month))
             {
                 refolder.Fold(journey.Entries, outdated);
                 type.JourneysFolded++;

@@ -139,7 +139,7 @@ internal static class LeadTimeSnapshot
                 {
                     Array.Resize(ref entries, kept);
                 }
-                if (!type.Journeys.TryAdd(subject, new JourneyTimeline(entries)))
+                if (!type.Journeys.TryAdd(subject, new JourneyTimeline(entries, type.LifeEventActivity)))
                 {
                     throw new InvalidDataException($"Corrupt lead-time snapshot: journey {typeId}/{Encoding.UTF8.GetString(subject)} appears twice.");
                 }

@@ -36,12 +36,39 @@ public sealed class JourneyTimelineTests
 
             foreach (var entry in arrivals)
             {
-                timeline.Insert(entry);
+                timeline.Insert(entry, lifeEventActivity: -1);
             }
 
             // OrderBy is stable: equal instants stay in arrival order.
             Assert.Equal(arrivals.OrderBy(e => e.UtcTicks).ToArray(), timeline.Entries.ToArray());
         }
+    }
+
+    [Fact]
+    public void a_journeys_month_is_that_of_its_first_life_event_in_journey_order_and_costs_no_room()
+    {
+        const short life = 7;
+        var random = new Random(9);
+        for (var run = 0; run < 200; run++)
+        {
+            // Events over two years, a few of them life events, arriving in any order.
+            var arrivals = Enumerable.Range(0, random.Next(1, 30))
+                .Select(i => new TimelineEntry(new DateTime(2025, 1, 1).AddDays(random.Next(730)).AddHours(random.Next(24)).Ticks, (short)(60 * random.Next(-2, 3)), (short)(random.Next(4) == 0 ? life : i % 5), 0))
+                .ToArray();
+            var timeline = default(JourneyTimeline);
+
+            foreach (var entry in arrivals)
+            {
+                timeline.Insert(entry, life);
+            }
+
+            var first = timeline.Entries.ToArray().FirstOrDefault(e => e.Activity == life);
+            var local = new DateTime(first.UtcTicks + first.OffsetMinutes * TimeSpan.TicksPerMinute);
+            var expected = arrivals.Any(e => e.Activity == life) ? local.Year * 12 + local.Month - 1 : JourneyTimeline.NoLifeEvent;
+            Assert.Equal(expected, timeline.Month);
+            Assert.Equal(expected, new JourneyTimeline(timeline.Entries.ToArray(), life).Month);
+        }
+        Assert.Equal(16, Unsafe.SizeOf<JourneyTimeline>());
     }
 
     [Fact]
