@@ -62,6 +62,30 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public async Task reports_only_times_reports_made_from_scratch_and_again_after_recent_and_spread_steps()
+    {
+        var json = Path.Combine(TempDirectory.Create("journey-bench-test"), "reports.json");
+
+        var (exit, output, error) = await CommandLine.RunAsync("bench", "--reports-only", "--journeys", "2400", "--json", json);
+
+        Assert.True(exit == 0, $"exit {exit}: {error}");
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = document.RootElement;
+        Assert.Equal(2400, root.GetProperty("journeys").GetInt32());
+        Assert.True(root.GetProperty("events").GetInt64() > 2400 * 5, root.ToString());
+        Assert.True(root.GetProperty("months").GetInt32() >= 12, root.ToString());
+        Assert.Equal(3, root.GetProperty("reportFromScratchReports").GetInt32());
+        // About a twelfth of the journeys are born in the year's last month: 200 last steps, one report.
+        foreach (var phase in new[] { "reportFromScratch", "reportAfterRecentSteps", "reportAfterSpreadSteps" })
+        {
+            Assert.True(root.GetProperty(phase + "Reports").GetInt32() >= 1, phase);
+            Assert.True(root.GetProperty(phase + "MedianMilliseconds").GetDouble() > 0, phase);
+            Assert.True(root.GetProperty(phase + "MaxMilliseconds").GetDouble() >= root.GetProperty(phase + "MedianMilliseconds").GetDouble(), phase);
+        }
+        Assert.Contains("steps of the latest month's journeys", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task store_only_grows_one_store_step_by_step_and_writes_each_step()
     {
         var json = Path.Combine(TempDirectory.Create("journey-bench-test"), "growth.json");

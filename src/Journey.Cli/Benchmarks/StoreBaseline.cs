@@ -128,7 +128,8 @@ internal static class StoreBaseline
         return appends;
     }
 
-    private static JourneyEvent ToStored(Contract.JourneyEvent e, Pseudonymiser pseudonymiser) => new(
+    /// <summary>An event as the server stores it: validated fields, every person pseudonymised.</summary>
+    internal static JourneyEvent ToStored(Contract.JourneyEvent e, Pseudonymiser pseudonymiser) => new(
         Guid.Parse(e.EventId),
         e.JourneyType,
         e.Agency,

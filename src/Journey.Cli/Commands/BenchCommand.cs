@@ -27,12 +27,13 @@ public static class BenchCommand
         var keep = new Option<bool>("--keep") { Description = "Keep the temporary stores and the server's log" };
         var settle = new Option<int>("--settle-seconds") { Description = "Longest wait for the server's memory to settle before it is measured", DefaultValueFactory = _ => (int)defaults.MemorySettleLimit.TotalSeconds }.AtLeast(0);
         var storeOnly = new Option<bool>("--store-only") { Description = "Only grow one embedded store to --events, in steps, and show its speed and disk writes per event at each size" };
+        var reportsOnly = new Option<bool>("--reports-only") { Description = "Only time the lead-time report over --journeys simulated journeys, in this process: made from scratch, and made again after steps of recent or of all months' journeys" };
         var step = new Option<int>("--step") { Description = "Events per step of --store-only", DefaultValueFactory = _ => 1_000_000 }.AtLeast(1);
         var rebuilds = new Option<int>("--rebuilds") { Description = "Rebuilds from position zero, one after another (the median is the figure)", DefaultValueFactory = _ => defaults.Rebuilds }.AtLeast(1);
         var liveRate = new Option<int>("--live-rate") { Description = "Events a second of the live phase (a tenth of --events, streamed at that pace)", DefaultValueFactory = _ => (int)defaults.LiveEventsPerSecond }.AtLeast(1);
         var command = new Command("bench", "Measure the store, streaming and unary ingest, queries during ingest, rebuild and memory on this machine")
         {
-            events, journeys, unaryEvents, batchSize, streams, liveRate, seed, json, keep, settle, rebuilds, storeOnly, step,
+            events, journeys, unaryEvents, batchSize, streams, liveRate, seed, json, keep, settle, rebuilds, storeOnly, step, reportsOnly,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -58,6 +59,11 @@ public static class BenchCommand
             if (parse.GetValue(storeOnly))
             {
                 await GrowStoreAsync(settings, parse.GetValue(step), parse.GetValue(json), invocation, progress, cancellationToken);
+                return 0;
+            }
+            if (parse.GetValue(reportsOnly))
+            {
+                await TimeReportsAsync(settings, parse.GetValue(json), invocation, progress, cancellationToken);
                 return 0;
             }
             var result = await new BenchmarkRunner(settings, progress).RunAsync(cancellationToken);
@@ -104,6 +110,32 @@ public static class BenchCommand
         }
 
         static string Written(StoreBaseline.GrowthStep s) => s.BytesWrittenPerEvent is { } bytes ? $"{bytes:N0} bytes" : "not known here";
+    }
+
+    /// <summary><c>--reports-only</c>: the projection's report over the simulated journeys, timed; no server, no targets.</summary>
+    private static async Task TimeReportsAsync(BenchmarkSettings settings, FileInfo? json, string invocation, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var machine = MachineInfo.Capture();
+        var figures = ReportRefresh.Run(CatalogLoader.LoadDefault(), settings.Seed, settings.Journeys, progress);
+        var table = new Table()
+            .Title($"journey bench --reports-only — {figures.Journeys:N0} journeys, {figures.Events:N0} events over {figures.Months} months; {machine.Processors} cores, .NET SDK {Markup.Escape(machine.DotnetSdk)}, {machine.BuildConfiguration}")
+            .AddColumns("A report made", "Reports", "Median", "Slowest");
+        foreach (var (name, timing) in new[]
+        {
+            ("from scratch (as after a quiet spell)", figures.FromScratch),
+            ($"after {ReportRefresh.StepsPerReport:N0} steps of the latest month's journeys", figures.AfterRecentSteps),
+            ($"after {ReportRefresh.StepsPerReport:N0} steps spread over every month", figures.AfterSpreadSteps),
+        })
+        {
+            table.AddRow(Markup.Escape(name), $"{timing.Reports}", $"{timing.MedianMilliseconds:0.0} ms", $"{timing.MaxMilliseconds:0.0} ms");
+        }
+        AnsiConsole.Write(table);
+        WarnIfNotRelease(machine);
+        if (json is not null)
+        {
+            await File.WriteAllTextAsync(json.FullName, ReportRefresh.ToJson(figures, DateTimeOffset.Now, machine, invocation), cancellationToken);
+            AnsiConsole.MarkupLine($"[grey]Figures written to {Markup.Escape(json.FullName)}[/]");
+        }
     }
 
     private static void WarnIfNotRelease(MachineInfo machine)
