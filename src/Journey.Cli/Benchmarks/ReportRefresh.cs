@@ -41,7 +41,7 @@ internal static class ReportRefresh
         progress($"Simulating {journeyCount:N0} journeys");
         var lifeEvents = catalog.JourneyTypes.ToDictionary(t => t.Id, t => t.LifeEventActivity, StringComparer.Ordinal);
         var pseudonymiser = new Pseudonymiser(PseudonymKey.Generate("bench"));
-        // The simulator makes each journey's events together, in journey order.
+        // The simulator makes each journey's events together; its last one is the step held back.
         var journeys = new JourneySimulator(catalog, seed).Generate(journeyCount)
             .Select(e => StoreBaseline.ToStored(e, pseudonymiser))
             .GroupBy(e => e.JourneyId)
@@ -57,7 +57,7 @@ internal static class ReportRefresh
         // As many steps of the other months' journeys, taken evenly across them; and for each report from scratch, a step
         // of every journey type after the release, as traffic resumes after a quiet spell.
         var resuming = Enumerable.Range(0, FromScratchRuns)
-            .Select(run => others.GroupBy(j => j[0].JourneyType).Select(type => type.ElementAt(run)[^1]).ToList())
+            .Select(run => others.GroupBy(j => j[0].JourneyType).SelectMany(type => type.Skip(run).Take(1)).Select(j => j[^1]).ToList())
             .ToList();
         var spared = resuming.SelectMany(r => r).ToHashSet();
         others = [.. others.Where(j => !spared.Contains(j[^1]))];
