@@ -366,13 +366,7 @@ public sealed class LeadTimeProjectionTests
     {
         // Each journey's events arrive shuffled, so later events fall between earlier ones: arcs and hand-overs a
         // report held vanish, and a journey whose life event comes late moves from no month into its month.
-        var random = new Random(11);
-        var journeys = RandomJourneys(seed: 11, count: 400);
-        foreach (var journey in journeys)
-        {
-            random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(journey));
-        }
-        var events = Interleave(journeys, seed: 3);
+        var events = ShuffledJourneysInterleaved(new Random(11), seed: 11, count: 400, interleaveSeed: 3);
         var live = new LeadTimeProjection(TestCatalog);
         var applied = 0;
         var checkedReports = 0;
@@ -444,12 +438,7 @@ public sealed class LeadTimeProjectionTests
         // report, a filtered query, a quiet spell's release, or nothing. Kept merges, kept month figures and
         // released cubes meet in every order.
         var random = new Random(23);
-        var journeys = RandomJourneys(seed: 23, count: 250);
-        foreach (var journey in journeys)
-        {
-            random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(journey));
-        }
-        var events = Interleave(journeys, seed: 4);
+        var events = ShuffledJourneysInterleaved(random, seed: 23, count: 250, interleaveSeed: 4);
         var live = new LeadTimeProjection(TestCatalog);
         var applied = 0;
         foreach (var chunk in events.Chunk(40))

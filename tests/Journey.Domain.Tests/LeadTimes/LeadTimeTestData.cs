@@ -165,6 +165,20 @@ internal static class LeadTimeTestData
         return journeys;
     }
 
+    /// <summary>
+    /// <see cref="RandomJourneys"/> with each journey's events shuffled by <paramref name="random"/> (so later events fall
+    /// between earlier ones, and a life event may come late), then <see cref="Interleave"/>d.
+    /// </summary>
+    public static List<JourneyEvent> ShuffledJourneysInterleaved(Random random, int seed, int count, int interleaveSeed)
+    {
+        var journeys = RandomJourneys(seed, count);
+        foreach (var journey in journeys)
+        {
+            random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(journey));
+        }
+        return Interleave(journeys, interleaveSeed);
+    }
+
     /// <summary>A random interleaving of the journeys that keeps each journey's own order.</summary>
     public static List<JourneyEvent> Interleave(IReadOnlyList<List<JourneyEvent>> journeys, int seed)
     {
