@@ -33,6 +33,18 @@ public sealed class CommandLineInputTests
         Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task two_bench_modes_given_together_are_refused_before_anything_runs()
+    {
+        // Nothing may start: without the check the store run would begin, and no report would be timed.
+        var (exit, output, error) = await CommandLine.RunAsync("bench", "--store-only", "--reports-only", "--events", "1000");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--store-only and --reports-only are two different runs; give one of them.", output + error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Growing one embedded store", output + error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("leadtimes")]
     [InlineData("opportunities")]

@@ -35,6 +35,14 @@ public static class BenchCommand
         {
             events, journeys, unaryEvents, batchSize, streams, liveRate, seed, json, keep, settle, rebuilds, storeOnly, step, reportsOnly,
         };
+        // Each mode measures one thing; given both, neither is what was asked for.
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(storeOnly) && result.GetValue(reportsOnly))
+            {
+                result.AddError("--store-only and --reports-only are two different runs; give one of them.");
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var eventCount = parse.GetValue(events);
