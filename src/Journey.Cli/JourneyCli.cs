@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Grpc.Core;
 using Journey.Cli.Commands;
+using Spectre.Console;
 
 namespace Journey.Cli;
 
@@ -21,6 +22,22 @@ public static class JourneyCli
         MigrateCommand.Create(),
         BenchCommand.Create(),
     };
+
+    /// <summary>
+    /// Output to a file or a pipe has no width to wrap at, but Spectre.Console would wrap it at 80 columns: a lead-time
+    /// table's service names split over lines and its headings cut short, a one-line verdict broken in two. There it is
+    /// written at its own width instead. A terminal's width is kept.
+    /// </summary>
+    public static void FitOutputToItsDestination()
+    {
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = UnwrappedWidth;
+        }
+    }
+
+    // Wider than any table or line the tool prints; nothing it prints stretches to the width.
+    private const int UnwrappedWidth = 1024;
 
     /// <summary>
     /// Runs the tool on <paramref name="args"/>: failures a person can act on get one clear line on standard error and

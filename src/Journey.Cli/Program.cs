@@ -1,3 +1,4 @@
 using Journey.Cli;
 
+JourneyCli.FitOutputToItsDestination();
 return await JourneyCli.RunAsync(args);

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using Journey.Cli;
 using Journey.Server.Security;
 using Journey.Server.Tests.Infrastructure;
 
@@ -31,5 +33,35 @@ public sealed class LeadTimesCommandTests
         var endToEnd = (Events.HandComputed.EndToEnd / 86_400).ToString("0.0 'd'", CultureInfo.InvariantCulture);
         Assert.Contains($"fa-barn — 5 completed journeys, end to end: median {endToEnd}", shown, StringComparison.Ordinal);
         Assert.DoesNotContain("suppressed", shown.Split("Days.")[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task a_table_sent_to_a_pipe_keeps_each_row_and_heading_on_one_line()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var five = await server.AppendAsAgenciesAsync(Enumerable.Range(0, 5).SelectMany(_ => Events.HandComputedJourney(Events.NewPerson())));
+        await server.LeadTimesAfterAsync(five);
+
+        // The tool as a user runs it, its output piped (as to a file or `less`): not through CommandLine, which sets a
+        // width of its own.
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { typeof(JourneyCli).Assembly.Location, "leadtimes", "--journey-type", "fa-barn", "--server", server.Address, "--token", server.TokenFor(JourneyRoles.ProcessOwner) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var tool = Process.Start(start)!;
+        var output = tool.StandardOutput.ReadToEndAsync();
+        var error = tool.StandardError.ReadToEndAsync();
+        await tool.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.True(tool.ExitCode == 0, await error);
+        var lines = (await output).Split('\n');
+        var endToEnd = (Events.HandComputed.EndToEnd / 86_400).ToString("0.0 'd'", CultureInfo.InvariantCulture);
+        Assert.Single(lines, l => l.Contains($"fa-barn — 5 completed journeys, end to end: median {endToEnd}, p90 {endToEnd}", StringComparison.Ordinal));
+        var heading = Assert.Single(lines, l => l.Contains("Service", StringComparison.Ordinal));
+        Assert.Equal(["Service", "Agency", "Delivered", "Total", "P90", "Waiting", "Processing", "Delivery"], heading.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var row = Assert.Single(lines, l => l.Contains("foreldrepenger", StringComparison.Ordinal));
+        Assert.Equal(8, row.Split("  ", StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Single(lines, l => l.StartsWith("Days. Total, waiting", StringComparison.Ordinal) && l.TrimEnd().EndsWith("hidden from process owners.", StringComparison.Ordinal));
     }
 }
