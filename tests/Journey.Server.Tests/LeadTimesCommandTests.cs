@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Journey.Cli;
+using Journey.Cli.Benchmarks;
 using Journey.Server.Security;
 using Journey.Server.Tests.Infrastructure;
 
@@ -44,7 +45,7 @@ public sealed class LeadTimesCommandTests
 
         // The tool as a user runs it, its output piped (as to a file or `less`): not through CommandLine, which sets a
         // width of its own.
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(ServerProcess.DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { typeof(JourneyCli).Assembly.Location, "leadtimes", "--journey-type", "fa-barn", "--server", server.Address, "--token", server.TokenFor(JourneyRoles.ProcessOwner) })
         {
             start.ArgumentList.Add(arg);
@@ -52,7 +53,14 @@ public sealed class LeadTimesCommandTests
         using var tool = Process.Start(start)!;
         var output = tool.StandardOutput.ReadToEndAsync();
         var error = tool.StandardError.ReadToEndAsync();
-        await tool.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        try
+        {
+            await tool.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        }
+        finally
+        {
+            tool.Kill();
+        }
 
         Assert.True(tool.ExitCode == 0, await error);
         var lines = (await output).Split('\n');

@@ -219,7 +219,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The <c>dotnet</c> host that runs this tool, so the server runs on the same runtime.</summary>
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath))
         {
