@@ -8,7 +8,7 @@ namespace Journey.Cli;
 /// <summary>The <c>journey</c> command tree.</summary>
 public static class JourneyCli
 {
-    public static RootCommand Create() => new("journey — feed, query and rebuild Journey, the service-journey tracker")
+    public static RootCommand Create() => new RootCommand("journey — feed, query and rebuild Journey, the service-journey tracker")
     {
         SimulateCommand.Create(),
         LeadTimesCommand.Create(),
@@ -21,7 +21,7 @@ public static class JourneyCli
         TokenCommand.Create(),
         MigrateCommand.Create(),
         BenchCommand.Create(),
-    };
+    }.WithPlainParseErrors();
 
     /// <summary>
     /// Output to a file or a pipe has no width to wrap at, but Spectre.Console would wrap it at 80 columns: a lead-time

@@ -5,8 +5,8 @@ using Journey.Server.Tests.Infrastructure;
 namespace Journey.Server.Tests;
 
 /// <summary>
-/// A count the tool cannot work with is refused as the command line is read, naming the option; a server that does not
-/// answer is given up on with a clear line.
+/// A count the tool cannot work with, or a value that is not what its option takes, is refused as the command line is
+/// read, naming the option; a server that does not answer is given up on with a clear line.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class CommandLineInputTests
@@ -31,6 +31,30 @@ public sealed class CommandLineInputTests
         Assert.Contains(reason, output + error, StringComparison.Ordinal);
         // A parse error, not an exception from inside the command.
         Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "simulate", "--journeys", "many" }, "--journeys must be a whole number; it was 'many'.")]
+    [InlineData(new[] { "simulate", "--seed", "x" }, "--seed must be a whole number; it was 'x'.")]
+    [InlineData(new[] { "replay", "--count", "1e3" }, "--count must be a whole number; it was '1e3'.")]
+    [InlineData(new[] { "leadtimes", "--timeout", "soon" }, "--timeout must be a whole number; it was 'soon'.")]
+    [InlineData(new[] { "rebuild", "--to", "-5" }, "--to must be a position: a whole number, 0 or more; it was '-5'.")]
+    [InlineData(new[] { "export", "--format", "csv", "--out", "refused.csv", "--after", "last" }, "--after must be a position: a whole number, 0 or more; it was 'last'.")]
+    [InlineData(new[] { "token", "--role", "admin", "--lifetime", "1h" }, "--lifetime must be a duration such as 00:30:00 (hours:minutes:seconds) or 1.00:00:00 (a day); it was '1h'.")]
+    [InlineData(new[] { "leadtimes", "--server", "127.0.0.1:5080" }, "--server must be an http:// or https:// address, such as http://127.0.0.1:5080; it was '127.0.0.1:5080'.")]
+    [InlineData(new[] { "opportunities", "--server", "grpc://localhost" }, "--server must be an http:// or https:// address, such as http://127.0.0.1:5080; it was 'grpc://localhost'.")]
+    public async Task a_value_that_is_not_what_the_option_takes_is_refused_naming_the_option_and_what_it_takes(string[] args, string reason)
+    {
+        var (exit, output, error) = await CommandLine.RunAsync(args);
+
+        Assert.Equal(1, exit);
+        Assert.Contains(reason, output + error, StringComparison.Ordinal);
+        // Refused as the command line is read, in the user's words: no .NET type name, no exception from inside the
+        // command, and nothing done.
+        Assert.DoesNotContain("System.", output + error, StringComparison.Ordinal);
+        Assert.DoesNotContain("journey: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+        Assert.False(File.Exists("refused.csv"));
     }
 
     [Fact]

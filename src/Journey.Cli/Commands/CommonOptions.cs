@@ -12,11 +12,23 @@ public static class CommonOptions
     /// <summary>The server's default data directory when both run from the repository root.</summary>
     public const string DefaultDataDir = "./data";
 
-    public static Option<string> Server() => new("--server")
+    public static Option<string> Server()
     {
-        Description = "The Journey server's gRPC address",
-        DefaultValueFactory = _ => DefaultServer,
-    };
+        var server = new Option<string>("--server")
+        {
+            Description = "The Journey server's gRPC address",
+            DefaultValueFactory = _ => DefaultServer,
+        };
+        server.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } value
+                && !(Uri.TryCreate(value, UriKind.Absolute, out var address) && address.Scheme is "http" or "https"))
+            {
+                result.AddError($"--server must be an http:// or https:// address, such as {DefaultServer}; it was '{value}'.");
+            }
+        });
+        return server;
+    }
 
     public static Option<bool> Json() => new("--json")
     {
@@ -59,12 +71,71 @@ public static class CommonOptions
         ArgumentNullException.ThrowIfNull(option);
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<T>() is { } value && Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) < minimum)
+            // Checked as given: a value that is not a number at all is its parser's to report (WithPlainParseErrors), and
+            // reading it here would throw.
+            if (result.Tokens.Count > 0
+                && long.TryParse(result.Tokens[^1].Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
+                && value < minimum)
             {
                 result.AddError($"{option.Name} must be at least {minimum:N0}; it was {value}.");
             }
         });
         return option;
+    }
+
+    /// <summary>
+    /// Gives every number and duration option of <paramref name="command"/> and of its subcommands a parser whose error
+    /// names the option and what it takes ("--seed must be a whole number; it was 'x'."). System.CommandLine's own names
+    /// a .NET type instead ("… as expected type 'System.Nullable`1[System.UInt64]'"), and a range check (<see
+    /// cref="AtLeast"/>) that met such a value threw rather than reporting it.
+    /// </summary>
+    public static TCommand WithPlainParseErrors<TCommand>(this TCommand command)
+        where TCommand : Command
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        foreach (var option in command.Options)
+        {
+            switch (option)
+            {
+                case Option<int> o:
+                    o.CustomParser = result => Parsed<int>(result, o.Name, WholeNumber);
+                    break;
+                case Option<int?> o:
+                    o.CustomParser = result => Parsed<int>(result, o.Name, WholeNumber);
+                    break;
+                case Option<long> o:
+                    o.CustomParser = result => Parsed<long>(result, o.Name, WholeNumber);
+                    break;
+                case Option<long?> o:
+                    o.CustomParser = result => Parsed<long>(result, o.Name, WholeNumber);
+                    break;
+                case Option<ulong?> o:
+                    o.CustomParser = result => Parsed<ulong>(result, o.Name, "a position: a whole number, 0 or more");
+                    break;
+                case Option<TimeSpan> o:
+                    o.CustomParser = result => Parsed<TimeSpan>(result, o.Name, "a duration such as 00:30:00 (hours:minutes:seconds) or 1.00:00:00 (a day)");
+                    break;
+            }
+        }
+        foreach (var subcommand in command.Subcommands)
+        {
+            subcommand.WithPlainParseErrors();
+        }
+        return command;
+    }
+
+    private const string WholeNumber = "a whole number";
+
+    private static T Parsed<T>(System.CommandLine.Parsing.ArgumentResult result, string option, string what)
+        where T : struct, IParsable<T>
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (T.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+        result.AddError($"{option} must be {what}; it was '{text}'.");
+        return default;
     }
 
     /// <summary>Where the command's tokens come from, from its <c>--token</c> and <c>--data-dir</c> options.</summary>
