@@ -30,6 +30,26 @@ public static class EventStores
         throw new FormatException($"'{Describe(spec)}' is not a store: use sqlite:PATH or esdb://host:port?tls=false.");
     }
 
+    /// <summary>
+    /// A store to read from, as <see cref="OpenAsync"/> opens it, or from a plain path to a SQLite store file. A SQLite
+    /// file is never created here: a mistyped path is an error, not an empty store that reads as no events.
+    /// </summary>
+    public static async Task<IEventStore> OpenExistingAsync(string spec, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(spec);
+        var sqlite = spec.StartsWith(SqlitePrefix, StringComparison.OrdinalIgnoreCase);
+        if (!sqlite && spec.Contains("://", StringComparison.Ordinal))
+        {
+            return await OpenAsync(spec, loggerFactory, cancellationToken);
+        }
+        var path = sqlite ? spec[SqlitePrefix.Length..] : spec;
+        if (path.Length > 0 && !File.Exists(path))
+        {
+            throw new FileNotFoundException($"No store file at '{path}' (the server keeps it as journey.db in its data directory).", path);
+        }
+        return await OpenAsync(SqlitePrefix + path, loggerFactory, cancellationToken);
+    }
+
     /// <summary>The spec without credentials, for messages and logs.</summary>
     public static string Describe(string spec)
     {

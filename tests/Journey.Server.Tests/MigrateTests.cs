@@ -49,6 +49,22 @@ public sealed class MigrateTests
         Assert.Equal(await ReadAllAsync(from), await ReadAllAsync(to));
     }
 
+    [Theory]
+    [InlineData("sqlite:")]
+    [InlineData("")]
+    public async Task a_source_that_is_not_there_is_refused_and_no_file_is_made(string prefix)
+    {
+        var folder = TempDirectory.Create("journey-migrate");
+        var missing = Path.Combine(folder, "mistyped.db");
+
+        var refused = await Assert.ThrowsAsync<FileNotFoundException>(() =>
+            MigrateCommand.RunAsync(prefix + missing, $"sqlite:{Path.Combine(folder, "target.db")}", null, null, CancellationToken.None));
+
+        // Before, the source was created empty and "Migrated 0 events" was reported, with an empty target beside it.
+        Assert.Equal($"No store file at '{missing}' (the server keeps it as journey.db in its data directory).", refused.Message);
+        Assert.Empty(Directory.GetFiles(folder));
+    }
+
     private static async Task<(string From, string To)> SourceWithEventsAsync(int streams, int eventsPerStream)
     {
         var folder = TempDirectory.Create("journey-migrate");

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Journey.Cli.Exchange;
 using Journey.Storage;
-using Journey.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Journey.Cli.Commands;
@@ -61,7 +60,7 @@ public static class ExportCommand
                 IEventStore opened;
                 try
                 {
-                    opened = await OpenStoreAsync(storeSpec, cancellationToken);
+                    opened = await EventStores.OpenExistingAsync(storeSpec, cancellationToken: cancellationToken);
                 }
                 catch (Exception ex) when (ex is FileNotFoundException or FormatException)
                 {
@@ -86,23 +85,5 @@ public static class ExportCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>
-    /// A store from <c>sqlite:PATH</c>, <c>esdb://…</c>, or a plain path to an existing SQLite store file
-    /// (never created here: a mistyped path is an error, not an empty export).
-    /// </summary>
-    public static async Task<IEventStore> OpenStoreAsync(string spec, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(spec);
-        if (spec.Contains("://", StringComparison.Ordinal) || spec.StartsWith(EventStores.SqlitePrefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return await EventStores.OpenAsync(spec, cancellationToken: cancellationToken);
-        }
-        if (!File.Exists(spec))
-        {
-            throw new FileNotFoundException($"No store file at '{spec}' (the server keeps it as journey.db in its data directory).", spec);
-        }
-        return await SqliteEventStore.OpenAsync(spec, cancellationToken: cancellationToken);
     }
 }

@@ -20,7 +20,7 @@ public static class MigrateCommand
 
     public static Command Create()
     {
-        var from = new Option<string>("--from") { Description = "Source store: sqlite:PATH or esdb://…", Required = true };
+        var from = new Option<string>("--from") { Description = "Source store: sqlite:PATH (or the file's path) or esdb://…", Required = true };
         var to = new Option<string>("--to") { Description = "Target store: esdb://… or sqlite:PATH", Required = true };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Where to keep progress (default: beside the source, named for the target)" };
         var command = new Command("migrate", "Copy every event from one store to another, in global order, resumably") { from, to, checkpoint };
@@ -45,7 +45,7 @@ public static class MigrateCommand
         ulong? after = File.Exists(checkpointFile)
             ? ulong.Parse(await File.ReadAllTextAsync(checkpointFile, cancellationToken), CultureInfo.InvariantCulture)
             : null;
-        await using var source = await EventStores.OpenAsync(from, cancellationToken: cancellationToken);
+        await using var source = await EventStores.OpenExistingAsync(from, cancellationToken: cancellationToken);
         await using var target = await EventStores.OpenAsync(to, cancellationToken: cancellationToken);
 
         var watch = Stopwatch.StartNew();

@@ -40,9 +40,11 @@ public sealed class ExportCommandTests(SimulatedLogFixture log) : IClassFixture<
         var output = Path.Combine(folder, "never.csv");
 
         var missing = await Run(["export", "--format", "csv", "--out", output, "--store", Path.Combine(folder, "no-such.db")]);
+        var missingSpec = await Run(["export", "--format", "csv", "--out", output, "--store", $"sqlite:{Path.Combine(folder, "no-such.db")}"]);
         var badTime = await Run(["export", "--format", "csv", "--out", output, "--store", Path.Combine(log.Server.DataDir, JourneyServerExtensions.EmbeddedStoreFile), "--occurred-from", "yesterday"]);
 
         Assert.NotEqual(0, missing);
+        Assert.NotEqual(0, missingSpec);
         Assert.NotEqual(0, badTime);
         Assert.False(File.Exists(output));
         Assert.Empty(Directory.GetFiles(folder));

@@ -14,6 +14,7 @@ using Journey.Server.Hosting;
 using Journey.Server.Projections;
 using Journey.Server.Security;
 using Journey.Server.Tests.Infrastructure;
+using Journey.Storage;
 using Json.Schema;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -111,7 +112,7 @@ public sealed partial class ExportTests(SimulatedLogFixture log) : IClassFixture
     {
         var to = (await log.StoredJourneyEventsAsync())[^1].Position;
         var selection = EventSelection.All with { ToPosition = to };
-        await using var store = await ExportCommand.OpenStoreAsync(Path.Combine(log.Server.DataDir, JourneyServerExtensions.EmbeddedStoreFile));
+        await using var store = await EventStores.OpenExistingAsync(Path.Combine(log.Server.DataDir, JourneyServerExtensions.EmbeddedStoreFile));
 
         foreach (var format in Formats)
         {
