@@ -147,10 +147,12 @@ public static class ImportCommand
         CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        // Refuses a file that is not there before anything reads it.
+        var counted = EventLogFile.Read(path, csv);
         var mapper = new LogImportMapper(catalog, options, await LogImportMapper.DigestAsync(path, cancellationToken));
 
         long totalTraces = 0, totalEvents = 0;
-        foreach (var trace in EventLogFile.Read(path, csv))
+        foreach (var trace in counted)
         {
             cancellationToken.ThrowIfCancellationRequested();
             totalEvents += mapper.Map(trace).Count;

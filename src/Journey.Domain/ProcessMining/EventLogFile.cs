@@ -14,7 +14,8 @@ public static class EventLogFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"{path}: no such file", path);
+            // The commands put the path before the message, as they do for a malformed file's.
+            throw new FileNotFoundException("no such file", path);
         }
         return IsCsv(path) ? new CsvLogReader(csv).ReadFile(path) : XesReader.ReadFile(path);
     }

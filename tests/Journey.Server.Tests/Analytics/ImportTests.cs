@@ -312,6 +312,21 @@ public sealed class ImportCommandLineTests
         }
     }
 
+    [Theory]
+    [InlineData("import", "mistyped.xes", "--journey-type", "fa-barn", "--agency", "nav")]
+    [InlineData("import", "mistyped.csv", "--journey-type", "fa-barn", "--agency", "nav")]
+    [InlineData("analyze", "mistyped.xes")]
+    public async Task a_log_file_that_is_not_there_is_named_once_in_one_line(params string[] args)
+    {
+        var missing = Path.Combine(TempDirectory.Create("journey-missing"), args[1]);
+
+        var (exit, _, error) = await CommandLine.RunAsync([args[0], missing, .. args[2..]]);
+
+        Assert.Equal(ImportCommand.BadInput, exit);
+        // Before: "PATH: PATH: no such file" from analyze, and .NET's "PATH: Could not find file 'PATH'." from import.
+        Assert.Equal($"{missing}: no such file", error.Split('\n')[0].TrimEnd());
+    }
+
     [Fact]
     public async Task analyze_json_prints_the_documented_document()
     {
