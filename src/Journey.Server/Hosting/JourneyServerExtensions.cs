@@ -31,7 +31,7 @@ public static class JourneyServerExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<JourneyOptions>, JourneyOptionsValidator>();
-        var options = builder.Configuration.GetSection(JourneyOptions.SectionName).Get<JourneyOptions>() ?? new JourneyOptions();
+        var options = ReadOptions(builder.Configuration);
 
         builder.AddJourneyEndpoints(options);
         builder.AddJourneyDomain(options);
@@ -43,29 +43,61 @@ public static class JourneyServerExtensions
     }
 
     /// <summary>
+    /// The settings the services are built from. A choice the binder cannot read (<c>Journey:Role=Writer</c>) is refused
+    /// here with the choices there are, rather than as the binder's conversion error naming .NET types.
+    /// </summary>
+    private static JourneyOptions ReadOptions(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(JourneyOptions.SectionName);
+        OneOf<StoreKind>(section, nameof(JourneyOptions.Store));
+        OneOf<ServerRole>(section, nameof(JourneyOptions.Role));
+        return section.Get<JourneyOptions>() ?? new JourneyOptions();
+    }
+
+    private static void OneOf<T>(IConfigurationSection section, string key)
+        where T : struct, Enum
+    {
+        if (section[key] is { Length: > 0 } value && !(Enum.TryParse<T>(value, ignoreCase: true, out var choice) && Enum.IsDefined(choice)))
+        {
+            throw new StartupSettingsException($"{section.Path}:{key} must be {string.Join(" or ", Enum.GetNames<T>())}; it was '{value}'.");
+        }
+    }
+
+    /// <summary>Where Kestrel listens for <c>Journey:{key}</c>: an IP address (or localhost) and a port, plain or TLS.</summary>
+    private static (IPAddress Address, int Port, bool Https) Endpoint(string key, string url)
+    {
+        if (Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
+            && (parsed.Host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(parsed.Host, out var ip) ? ip : null) is { } address)
+        {
+            return (address, parsed.Port, parsed.Scheme == Uri.UriSchemeHttps);
+        }
+        throw new StartupSettingsException(
+            $"{JourneyOptions.SectionName}:{key} must be an http:// or https:// address of an IP address or localhost and a port, such as http://127.0.0.1:5080; it was '{url}'.");
+    }
+
+    /// <summary>
     /// Kestrel on the configured gRPC address (HTTP/2) and web address (HTTP/1.1, for JSON over HTTP and the
     /// dashboard), gRPC with health checks and reflection.
     /// </summary>
     public static WebApplicationBuilder AddJourneyEndpoints(this WebApplicationBuilder builder, JourneyOptions options)
     {
-        var grpcUrl = new Uri(options.GrpcUrl);
-        var webUrl = new Uri(options.WebUrl);
+        var grpc = Endpoint(nameof(JourneyOptions.GrpcUrl), options.GrpcUrl);
+        var web = Endpoint(nameof(JourneyOptions.WebUrl), options.WebUrl);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            var address = grpcUrl.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(grpcUrl.Host);
-            kestrel.Listen(address, grpcUrl.Port, listen =>
+            kestrel.Listen(grpc.Address, grpc.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
-                if (grpcUrl.Scheme == Uri.UriSchemeHttps)
+                if (grpc.Https)
                 {
                     listen.UseHttps();
                 }
             });
             // gRPC needs HTTP/2, browsers and curl speak HTTP/1.1 to a plain port: hence a second endpoint.
-            kestrel.Listen(webUrl.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(webUrl.Host), webUrl.Port, listen =>
+            kestrel.Listen(web.Address, web.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
-                if (webUrl.Scheme == Uri.UriSchemeHttps)
+                if (web.Https)
                 {
                     listen.UseHttps();
                 }
@@ -102,10 +134,10 @@ public static class JourneyServerExtensions
                 Path.Combine(options.DataDir, EmbeddedStoreFile), new SqliteEventStoreOptions { BuildIdFilterAtOpen = options.Role == ServerRole.All }).GetAwaiter().GetResult(),
             StoreKind.EventStoreDb => EventStoreDbEventStore.Create(
                 string.IsNullOrWhiteSpace(options.EventStoreDb.ConnectionString)
-                    ? throw new InvalidOperationException("Journey:Store is EventStoreDb but Journey:EventStoreDb:ConnectionString is not set (e.g. esdb://admin:changeit@localhost:2113?tls=true).")
+                    ? throw new StartupSettingsException("Journey:Store is EventStoreDb but Journey:EventStoreDb:ConnectionString is not set (e.g. esdb://admin:changeit@localhost:2113?tls=true).")
                     : options.EventStoreDb.ConnectionString,
                 sp.GetRequiredService<ILoggerFactory>()),
-            _ => throw new InvalidOperationException($"Journey:Store '{options.Store}' is not a store: use Sqlite or EventStoreDb."),
+            _ => throw new StartupSettingsException($"Journey:Store '{options.Store}' is not a store: use Sqlite or EventStoreDb."),
         });
         builder.Services.AddSingleton(_ => new ProjectionSnapshotStore(Path.Combine(options.DataDir, SnapshotFile)));
         // Embedded, the audit trail has a file and a writer of its own: a process owner's read is recorded

@@ -11,11 +11,19 @@ public static class PseudonymKeys
     {
         if (!string.IsNullOrWhiteSpace(options.Pseudonymisation.Key))
         {
-            return PseudonymKey.Parse(options.Pseudonymisation.Key);
+            try
+            {
+                return PseudonymKey.Parse(options.Pseudonymisation.Key);
+            }
+            catch (FormatException e)
+            {
+                // The message says what is wrong with the form; it never repeats the secret.
+                throw new StartupSettingsException($"Journey:Pseudonymisation:Key: {e.Message}");
+            }
         }
         if (!environment.IsDevelopment())
         {
-            throw new InvalidOperationException(
+            throw new StartupSettingsException(
                 "Journey:Pseudonymisation:Key is not set. Outside Development the pseudonymisation key must come from configuration " +
                 "(format 'keyId:base64secret', at least 32 random bytes); see README, 'Security and privacy'.");
         }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Journey.Domain.Catalog;
+using Journey.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Journey.Server.Security;
@@ -109,7 +110,7 @@ public sealed class CallerClaims
         {
             if (catalog.FindAgency(agency) is null)
             {
-                throw new InvalidOperationException(
+                throw new StartupSettingsException(
                     $"Journey:Auth:Organisations:{organisation} names agency '{agency}', which is not in the catalog.");
             }
             Add(organisation, agency);

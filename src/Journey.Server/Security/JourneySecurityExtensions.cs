@@ -129,7 +129,7 @@ public static class JourneySecurityExtensions
         }
         if (missing.Count > 0)
         {
-            throw new InvalidOperationException(
+            throw new StartupSettingsException(
                 $"Outside Development every call needs a token from a configured issuer, but {string.Join(", ", missing)} is not set. " +
                 "For Maskinporten: Issuer=https://maskinporten.no/, Authority=https://maskinporten.no/, Audience=the resource your clients request; " +
                 "see README, 'Security and privacy'.");
@@ -256,7 +256,7 @@ public static class JourneySecurityExtensions
         {
             return [new JsonWebKey(trimmed)];
         }
-        throw new InvalidOperationException("A Journey:Auth:SigningKeys entry is neither a PEM public key, a JWK nor a JWK set.");
+        throw new StartupSettingsException("A Journey:Auth:SigningKeys entry is neither a PEM public key, a JWK nor a JWK set.");
     }
 
     private static SecurityKey PemKey(string pem)

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Grpc.Core;
 using Journey.Cli.Commands;
 using Journey.Domain.Privacy;
+using Journey.Server.Hosting;
 using Journey.Server.Security;
 using Journey.Server.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -165,7 +166,7 @@ public sealed class IssuedTokenTests : IAsyncLifetime
     [Fact]
     public async Task outside_development_the_server_does_not_start_without_a_configured_issuer()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningServer.StartAsync(
+        var error = await Assert.ThrowsAsync<StartupSettingsException>(() => RunningServer.StartAsync(
             settings: [$"--Journey:Pseudonymisation:Key={PseudonymKey.Generate("prod1").ToText()}"],
             environment: "Production"));
 
