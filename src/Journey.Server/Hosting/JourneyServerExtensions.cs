@@ -32,6 +32,7 @@ public static class JourneyServerExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<JourneyOptions>, JourneyOptionsValidator>();
         var options = ReadOptions(builder.Configuration);
+        UseDataDir(options.DataDir);
 
         builder.AddJourneyEndpoints(options);
         builder.AddJourneyDomain(options);
@@ -52,6 +53,19 @@ public static class JourneyServerExtensions
         OneOf<StoreKind>(section, nameof(JourneyOptions.Store));
         OneOf<ServerRole>(section, nameof(JourneyOptions.Role));
         return section.Get<JourneyOptions>() ?? new JourneyOptions();
+    }
+
+    /// <summary>The data directory, made if it is not there: one that cannot be is a setting to put right, said so at once.</summary>
+    private static void UseDataDir(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new StartupSettingsException($"{JourneyOptions.SectionName}:{nameof(JourneyOptions.DataDir)} '{directory}' cannot be used as the data directory: {e.Message}");
+        }
     }
 
     private static void OneOf<T>(IConfigurationSection section, string key)

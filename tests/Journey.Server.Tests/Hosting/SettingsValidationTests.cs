@@ -40,6 +40,16 @@ public sealed class SettingsValidationTests
         await AssertRefusedAsync("Development", setting, line);
 
     [Fact]
+    public async Task a_data_directory_that_cannot_be_made_is_named_in_one_line()
+    {
+        var file = Path.Combine(TempDirectory.Create("journey-settings"), "a-file");
+        await File.WriteAllTextAsync(file, "not a directory");
+        var inside = Path.Combine(file, "data");
+
+        await AssertRefusedAsync("Development", $"--Journey:DataDir={inside}", $"Journey.Server: Journey:DataDir '{inside}' cannot be used as the data directory: ");
+    }
+
+    [Fact]
     public async Task a_production_server_without_an_issuer_says_which_settings_are_missing_in_one_line() =>
         await AssertRefusedAsync("Production", "--Journey:Pseudonymisation:Key=k1:MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=", "Journey.Server: Outside Development every call needs a token from a configured issuer, but Journey:Auth:Issuer");
 
@@ -47,7 +57,8 @@ public sealed class SettingsValidationTests
     {
         var start = new ProcessStartInfo(ServerProcess.DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
-        foreach (var arg in new[] { typeof(JourneyOptions).Assembly.Location, setting, $"--Journey:DataDir={TempDirectory.Create("journey-settings")}" })
+        // The setting comes last, so that it wins over the test's own data directory.
+        foreach (var arg in new[] { typeof(JourneyOptions).Assembly.Location, $"--Journey:DataDir={TempDirectory.Create("journey-settings")}", setting })
         {
             start.ArgumentList.Add(arg);
         }
