@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using Journey.Cli;
-using Journey.Cli.Benchmarks;
 using Journey.Server.Security;
 using Journey.Server.Tests.Infrastructure;
 
@@ -45,25 +43,12 @@ public sealed class LeadTimesCommandTests
 
         // The tool as a user runs it, its output piped (as to a file or `less`): not through CommandLine, which sets a
         // width of its own.
-        var start = new ProcessStartInfo(ServerProcess.DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { typeof(JourneyCli).Assembly.Location, "leadtimes", "--journey-type", "fa-barn", "--server", server.Address, "--token", server.TokenFor(JourneyRoles.ProcessOwner) })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var tool = Process.Start(start)!;
-        var output = tool.StandardOutput.ReadToEndAsync();
-        var error = tool.StandardError.ReadToEndAsync();
-        try
-        {
-            await tool.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        }
-        finally
-        {
-            tool.Kill();
-        }
+        var (exit, output, error) = await ChildProcess.RunAsync(
+            typeof(JourneyCli).Assembly.Location,
+            ["leadtimes", "--journey-type", "fa-barn", "--server", server.Address, "--token", server.TokenFor(JourneyRoles.ProcessOwner)]);
 
-        Assert.True(tool.ExitCode == 0, await error);
-        var lines = (await output).Split('\n');
+        Assert.True(exit == 0, error);
+        var lines = output.Split('\n');
         var endToEnd = (Events.HandComputed.EndToEnd / 86_400).ToString("0.0 'd'", CultureInfo.InvariantCulture);
         Assert.Single(lines, l => l.Contains($"fa-barn — 5 completed journeys, end to end: median {endToEnd}, p90 {endToEnd}", StringComparison.Ordinal));
         var heading = Assert.Single(lines, l => l.Contains("Service", StringComparison.Ordinal));

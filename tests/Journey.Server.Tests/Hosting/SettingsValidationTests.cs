@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Journey.Cli.Benchmarks;
 using Journey.Server.Hosting;
 using Journey.Server.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -55,27 +53,14 @@ public sealed class SettingsValidationTests
 
     private static async Task AssertRefusedAsync(string environment, string setting, string line)
     {
-        var start = new ProcessStartInfo(ServerProcess.DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         // The setting comes last, so that it wins over the test's own data directory.
-        foreach (var arg in new[] { typeof(JourneyOptions).Assembly.Location, $"--Journey:DataDir={TempDirectory.Create("journey-settings")}", setting })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var server = Process.Start(start)!;
-        var output = server.StandardOutput.ReadToEndAsync();
-        var error = server.StandardError.ReadToEndAsync();
-        try
-        {
-            await server.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
-        }
+        var (exit, output, error) = await ChildProcess.RunAsync(
+            typeof(JourneyOptions).Assembly.Location,
+            [$"--Journey:DataDir={TempDirectory.Create("journey-settings")}", setting],
+            new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = environment });
 
-        Assert.Equal(2, server.ExitCode);
-        Assert.Contains(line, await error, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", await output + await error, StringComparison.Ordinal);
+        Assert.Equal(2, exit);
+        Assert.Contains(line, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
     }
 }
