@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Google.Rpc;
 using Grpc.Core;
 using Journey.Cli.Commands;
 using Spectre.Console;
@@ -36,6 +37,12 @@ public static class JourneyCli
         }
     }
 
+    /// <summary>What the server said was wrong with each field of the call, when it said (google.rpc.BadRequest).</summary>
+    private static string Violations(RpcException refused) =>
+        refused.GetRpcStatus()?.GetDetail<BadRequest>() is { FieldViolations.Count: > 0 } bad
+            ? " (" + string.Join("; ", bad.FieldViolations.Select(v => $"{v.Field} {v.Description}")) + ")"
+            : "";
+
     // Wider than any table or line the tool prints; nothing it prints stretches to the width.
     private const int UnwrappedWidth = 1024;
 
@@ -64,7 +71,7 @@ public static class JourneyCli
         }
         catch (RpcException ex)
         {
-            await Console.Error.WriteLineAsync($"journey: the server refused the call: {ex.StatusCode}: {ex.Status.Detail}");
+            await Console.Error.WriteLineAsync($"journey: the server refused the call: {ex.StatusCode}: {ex.Status.Detail}{Violations(ex)}");
             return 4;
         }
         catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException or InvalidOperationException)

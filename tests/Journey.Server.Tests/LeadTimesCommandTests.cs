@@ -34,6 +34,23 @@ public sealed class LeadTimesCommandTests
         Assert.DoesNotContain("suppressed", shown.Split("Days.")[0], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("leadtimes")]
+    [InlineData("opportunities")]
+    public async Task a_journey_type_the_catalog_does_not_know_is_refused_naming_the_field(string command)
+    {
+        await using var server = await RunningServer.StartAsync();
+
+        var (exit, output, error) = await CommandLine.RunAsync(
+            command, "--journey-type", "fa-bran", "--server", server.Address, "--token", server.TokenFor(JourneyRoles.ProcessOwner));
+
+        // Before: leadtimes printed "No journeys yet", as for a journey type with none; opportunities did not say which
+        // field the server refused.
+        Assert.Equal(4, exit);
+        Assert.Equal("journey: the server refused the call: InvalidArgument: The query is invalid. (journey_type is not a journey type in the catalog)", error.Trim());
+        Assert.DoesNotContain("No journeys yet", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task a_table_sent_to_a_pipe_keeps_each_row_and_heading_on_one_line()
     {

@@ -1,8 +1,10 @@
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Grpc.Core;
+using Journey.Domain.Catalog;
 using Journey.Domain.LeadTimes;
 using Journey.Server.Hosting;
+using Journey.Server.Ingest;
 using Journey.Server.Projections;
 using Journey.Server.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -16,13 +18,19 @@ namespace Journey.Server.Queries;
 /// </summary>
 [Authorize(Policy = JourneyRoles.ProcessOwner)]
 [BindServiceMethod(typeof(LeadTimesService), nameof(BindService))]
-public sealed class LeadTimesService(IGrainFactory grains, LeadTimesResponses responses) : Contract.LeadTimes.LeadTimesBase
+public sealed class LeadTimesService(IGrainFactory grains, LeadTimesResponses responses, JourneyCatalog catalog) : Contract.LeadTimes.LeadTimesBase
 {
     /// <summary>The service's descriptor, where gRPC's tooling looks for it: beside the bind method.</summary>
     public static Google.Protobuf.Reflection.ServiceDescriptor Descriptor => Contract.LeadTimes.Descriptor;
 
     public override async Task<Contract.LeadTimesReport> GetLeadTimes(Contract.GetLeadTimesRequest request, ServerCallContext context)
     {
+        // A journey type the catalog does not know is a mistake to name, as the analytics queries say: answered with no
+        // journeys, it would read as one that has none yet.
+        if (request.JourneyType.Length > 0 && catalog.FindJourneyType(request.JourneyType) is null)
+        {
+            throw RpcErrors.BadRequest("The query is invalid.", [new FieldViolation("journey_type", "is not a journey type in the catalog")]);
+        }
         var report = await grains.Reference<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key).GetReportAsync();
         return responses.For(report, string.IsNullOrEmpty(request.JourneyType) ? null : request.JourneyType);
     }

@@ -78,8 +78,12 @@ public sealed class AuditTests(ServerFixture fixture) : IClassFixture<ServerFixt
         var number = Events.NewPerson();
         var count = (await AuditRecordsAsync()).Count;
 
-        await fixture.Server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest { JourneyType = number });
+        // Refused (no journey type is named so), and recorded all the same: the record is made before the answer.
+        var refused = await Assert.ThrowsAsync<RpcException>(async () =>
+            await fixture.Server.LeadTimes.GetLeadTimesAsync(new Contract.GetLeadTimesRequest { JourneyType = number }));
 
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.DoesNotContain(number, $"{refused.Status.Detail} {refused.GetRpcStatus()}", StringComparison.Ordinal);
         var record = Assert.Single((await AuditRecordsAsync()).Skip(count));
         Assert.DoesNotContain(number, record.GetRawText(), StringComparison.Ordinal);
         Assert.Contains("***", record.GetProperty("what").GetProperty("request").GetString(), StringComparison.Ordinal);
