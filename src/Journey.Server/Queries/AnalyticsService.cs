@@ -108,9 +108,9 @@ public sealed class AnalyticsService(IGrainFactory grains, JourneyCatalog catalo
     private LeadTimeFilter Validate(Contract.AnalyticsQuery query)
     {
         var violations = new List<FieldViolation>();
-        if (query.JourneyType.Length > 0 && catalog.FindJourneyType(query.JourneyType) is null)
+        if (QueryFilters.UnknownJourneyType(catalog, query.JourneyType) is { } journeyType)
         {
-            violations.Add(new("journey_type", "is not a journey type in the catalog"));
+            violations.Add(journeyType);
         }
         if (query.Agency.Length > 0 && catalog.FindAgency(query.Agency) is null)
         {
@@ -133,7 +133,7 @@ public sealed class AnalyticsService(IGrainFactory grains, JourneyCatalog catalo
         }
         if (violations.Count > 0)
         {
-            throw RpcErrors.BadRequest("The query is invalid.", violations);
+            throw RpcErrors.BadRequest(QueryFilters.Invalid, violations);
         }
         return new LeadTimeFilter(
             NullIfEmpty(query.JourneyType), NullIfEmpty(query.FromMonth), NullIfEmpty(query.ToMonth), NullIfEmpty(query.Agency));

@@ -27,9 +27,9 @@ public sealed class LeadTimesService(IGrainFactory grains, LeadTimesResponses re
     {
         // A journey type the catalog does not know is a mistake to name, as the analytics queries say: answered with no
         // journeys, it would read as one that has none yet.
-        if (request.JourneyType.Length > 0 && catalog.FindJourneyType(request.JourneyType) is null)
+        if (QueryFilters.UnknownJourneyType(catalog, request.JourneyType) is { } journeyType)
         {
-            throw RpcErrors.BadRequest("The query is invalid.", [new FieldViolation("journey_type", "is not a journey type in the catalog")]);
+            throw RpcErrors.BadRequest(QueryFilters.Invalid, [journeyType]);
         }
         var report = await grains.Reference<ILeadTimeProjectionGrain>(LeadTimeProjectionGrain.Key).GetReportAsync();
         return responses.For(report, string.IsNullOrEmpty(request.JourneyType) ? null : request.JourneyType);
